@@ -1,0 +1,81 @@
+package dev.zkflink.connector.zookeeper.common;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * Which znodes under a root are rows.
+ *
+ * <ul>
+ *   <li>{@link KeyMode#LEVELS}: exactly the nodes {@code rowDepth} levels below the root; the nodes
+ *       above them are intermediate and are not rows, the nodes below them are ignored.
+ *   <li>{@link KeyMode#RELATIVE_PATH}: every descendant of the root, at any depth.
+ * </ul>
+ */
+public final class ZNodeTreeLayout implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String rootPath;
+    private final KeyMode keyMode;
+    private final int rowDepth;
+
+    private ZNodeTreeLayout(String rootPath, KeyMode keyMode, int rowDepth) {
+        this.rootPath = ZNodePaths.validateRoot(rootPath);
+        this.keyMode = keyMode;
+        this.rowDepth = rowDepth;
+    }
+
+    public static ZNodeTreeLayout levels(String rootPath, int rowDepth) {
+        Preconditions.require(rowDepth >= 1, "A levels layout needs at least one key column.");
+        return new ZNodeTreeLayout(rootPath, KeyMode.LEVELS, rowDepth);
+    }
+
+    public static ZNodeTreeLayout wholeSubtree(String rootPath) {
+        return new ZNodeTreeLayout(rootPath, KeyMode.RELATIVE_PATH, -1);
+    }
+
+    public String getRootPath() {
+        return rootPath;
+    }
+
+    public KeyMode getKeyMode() {
+        return keyMode;
+    }
+
+    /** Whether a node at {@code depth} (1 = child of the root) is a row. */
+    public boolean isRow(int depth) {
+        return keyMode == KeyMode.RELATIVE_PATH ? depth >= 1 : depth == rowDepth;
+    }
+
+    /** Whether the children of a node at {@code depth} can hold rows. */
+    public boolean mayHaveRowsBelow(int depth) {
+        return keyMode == KeyMode.RELATIVE_PATH || depth < rowDepth;
+    }
+
+    public String absolute(String relative) {
+        return ZNodePaths.join(rootPath, relative);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof ZNodeTreeLayout)) {
+            return false;
+        }
+        ZNodeTreeLayout that = (ZNodeTreeLayout) o;
+        return rowDepth == that.rowDepth
+                && rootPath.equals(that.rootPath)
+                && keyMode == that.keyMode;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(rootPath, keyMode, rowDepth);
+    }
+
+    @Override
+    public String toString() {
+        return keyMode == KeyMode.LEVELS
+                ? "levels(" + rootPath + ", depth=" + rowDepth + ")"
+                : "relative-path(" + rootPath + ")";
+    }
+}

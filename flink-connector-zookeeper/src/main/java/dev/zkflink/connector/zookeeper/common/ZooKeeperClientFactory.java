@@ -1,0 +1,88 @@
+package dev.zkflink.connector.zookeeper.common;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.BoundedExponentialBackoffRetry;
+import org.apache.zookeeper.client.ZKClientConfig;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Opens Curator clients configured from {@link ZooKeeperConnectionOptions}.
+ *
+ * <p>Every client gets its own {@link ZKClientConfig}: one TaskManager hosts many tables with
+ * different TLS settings and credentials, so nothing goes through JVM system properties.
+ */
+public final class ZooKeeperClientFactory {
+    private static final byte[] EMPTY = new byte[0];
+
+    private ZooKeeperClientFactory() {}
+
+    /** Opens a client with the configured {@code jute.maxbuffer}. */
+    public static CuratorFramework open(ZooKeeperConnectionOptions options) throws IOException {
+        return open(options, options.getJuteMaxBuffer());
+    }
+
+    /**
+     * Opens a client and waits until it is connected.
+     *
+     * @param clientMaxPacketBytes the largest response this client accepts. Readers raise it above
+     *     the request limit so a batched read of many nodes never trips the client's own check.
+     */
+    public static CuratorFramework open(
+            ZooKeeperConnectionOptions options, int clientMaxPacketBytes) throws IOException {
+        CuratorFramework client = create(options, clientMaxPacketBytes);
+        client.start();
+        boolean connected;
+        try {
+            connected =
+                    client.blockUntilConnected(
+                            (int) options.getConnectionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            client.close();
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while connecting to ZooKeeper", e);
+        }
+        if (!connected) {
+            client.close();
+            throw new IOException(
+                    String.format(
+                            "Could not connect to ZooKeeper at '%s' within 'connection.timeout' (%s).",
+                            options.getHosts(), options.getConnectionTimeout()));
+        }
+        return client;
+    }
+
+    /** Creates an unstarted client. */
+    public static CuratorFramework create(
+            ZooKeeperConnectionOptions options, int clientMaxPacketBytes) {
+        ZKClientConfig clientConfig = new ZKClientConfig();
+        for (Map.Entry<String, String> e : options.getClientProperties().entrySet()) {
+            clientConfig.setProperty(e.getKey(), e.getValue());
+        }
+        clientConfig.setProperty(
+                ZooKeeperLimits.JUTE_MAXBUFFER, String.valueOf(clientMaxPacketBytes));
+
+        CuratorFrameworkFactory.Builder builder =
+                CuratorFrameworkFactory.builder()
+                        .connectString(options.getHosts())
+                        .sessionTimeoutMs((int) options.getSessionTimeout().toMillis())
+                        .connectionTimeoutMs((int) options.getConnectionTimeout().toMillis())
+                        .retryPolicy(
+                                new BoundedExponentialBackoffRetry(
+                                        (int) options.getRetryBaseSleep().toMillis(),
+                                        (int) options.getRetryMaxSleep().toMillis(),
+                                        options.getMaxRetries()))
+                        .zkClientConfig(clientConfig)
+                        // Curator would otherwise write the client's IP address into new nodes.
+                        .defaultData(EMPTY)
+                        // Parents we create are ordinary persistent nodes, never reaped containers.
+                        .dontUseContainerParents();
+        if (options.hasDigestAuth()) {
+            builder.authorization("digest", options.digestAuthBytes());
+        }
+        return builder.build();
+    }
+}

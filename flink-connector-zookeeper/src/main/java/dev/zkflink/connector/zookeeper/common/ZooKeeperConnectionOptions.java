@@ -1,0 +1,236 @@
+package dev.zkflink.connector.zookeeper.common;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+import static dev.zkflink.connector.zookeeper.common.Preconditions.require;
+
+/**
+ * How to reach a ZooKeeper ensemble: connect string, timeouts, retries, digest credentials and
+ * per-client {@code ZKClientConfig} properties. Immutable; the builder validates.
+ *
+ * <p>{@link #toString()} never prints the password: this object travels inside job graphs, logs and
+ * EXPLAIN output.
+ */
+public final class ZooKeeperConnectionOptions implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String hosts;
+    private final Duration sessionTimeout;
+    private final Duration connectionTimeout;
+    private final int maxRetries;
+    private final Duration retryBaseSleep;
+    private final Duration retryMaxSleep;
+    private final String digestUser;
+    private final String digestPassword;
+    private final Map<String, String> clientProperties;
+
+    private ZooKeeperConnectionOptions(Builder b) {
+        this.hosts = b.hosts;
+        this.sessionTimeout = b.sessionTimeout;
+        this.connectionTimeout = b.connectionTimeout;
+        this.maxRetries = b.maxRetries;
+        this.retryBaseSleep = b.retryBaseSleep;
+        this.retryMaxSleep = b.retryMaxSleep;
+        this.digestUser = b.digestUser;
+        this.digestPassword = b.digestPassword;
+        this.clientProperties =
+                Collections.unmodifiableMap(new LinkedHashMap<>(b.clientProperties));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String getHosts() {
+        return hosts;
+    }
+
+    public Duration getSessionTimeout() {
+        return sessionTimeout;
+    }
+
+    public Duration getConnectionTimeout() {
+        return connectionTimeout;
+    }
+
+    public int getMaxRetries() {
+        return maxRetries;
+    }
+
+    public Duration getRetryBaseSleep() {
+        return retryBaseSleep;
+    }
+
+    public Duration getRetryMaxSleep() {
+        return retryMaxSleep;
+    }
+
+    public boolean hasDigestAuth() {
+        return digestUser != null;
+    }
+
+    /** The {@code user:password} auth bytes for {@code addAuthInfo("digest", ...)}. */
+    byte[] digestAuthBytes() {
+        return (digestUser + ":" + digestPassword)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    public String getDigestUser() {
+        return digestUser;
+    }
+
+    /** Properties handed to this client's own {@code ZKClientConfig}. */
+    public Map<String, String> getClientProperties() {
+        return clientProperties;
+    }
+
+    /** The request and response size limit this client assumes ({@code jute.maxbuffer}). */
+    public int getJuteMaxBuffer() {
+        return ZooKeeperLimits.juteMaxBuffer(clientProperties);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ZooKeeperConnectionOptions)) {
+            return false;
+        }
+        ZooKeeperConnectionOptions that = (ZooKeeperConnectionOptions) o;
+        return maxRetries == that.maxRetries
+                && hosts.equals(that.hosts)
+                && sessionTimeout.equals(that.sessionTimeout)
+                && connectionTimeout.equals(that.connectionTimeout)
+                && retryBaseSleep.equals(that.retryBaseSleep)
+                && retryMaxSleep.equals(that.retryMaxSleep)
+                && Objects.equals(digestUser, that.digestUser)
+                && Objects.equals(digestPassword, that.digestPassword)
+                && clientProperties.equals(that.clientProperties);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(hosts, sessionTimeout, connectionTimeout, maxRetries, digestUser);
+    }
+
+    @Override
+    public String toString() {
+        return "ZooKeeperConnectionOptions{hosts='"
+                + hosts
+                + "', sessionTimeout="
+                + sessionTimeout
+                + ", connectionTimeout="
+                + connectionTimeout
+                + ", maxRetries="
+                + maxRetries
+                + ", digestUser="
+                + (digestUser == null ? "<none>" : "'" + digestUser + "', digestPassword=******")
+                + ", clientProperties="
+                + clientProperties.keySet()
+                + "}";
+    }
+
+    /** Builder that rejects inconsistent settings with a message naming the SQL option. */
+    public static final class Builder {
+        private String hosts;
+        private Duration sessionTimeout = Duration.ofSeconds(30);
+        private Duration connectionTimeout = Duration.ofSeconds(15);
+        private int maxRetries = 5;
+        private Duration retryBaseSleep = Duration.ofMillis(100);
+        private Duration retryMaxSleep = Duration.ofSeconds(5);
+        private String digestUser;
+        private String digestPassword;
+        private final Map<String, String> clientProperties = new LinkedHashMap<>();
+
+        private Builder() {}
+
+        public Builder setHosts(String hosts) {
+            this.hosts = hosts;
+            return this;
+        }
+
+        public Builder setSessionTimeout(Duration sessionTimeout) {
+            this.sessionTimeout = sessionTimeout;
+            return this;
+        }
+
+        public Builder setConnectionTimeout(Duration connectionTimeout) {
+            this.connectionTimeout = connectionTimeout;
+            return this;
+        }
+
+        public Builder setMaxRetries(int maxRetries) {
+            this.maxRetries = maxRetries;
+            return this;
+        }
+
+        public Builder setRetryBaseSleep(Duration retryBaseSleep) {
+            this.retryBaseSleep = retryBaseSleep;
+            return this;
+        }
+
+        public Builder setRetryMaxSleep(Duration retryMaxSleep) {
+            this.retryMaxSleep = retryMaxSleep;
+            return this;
+        }
+
+        public Builder setDigestAuth(String user, String password) {
+            this.digestUser = user;
+            this.digestPassword = password;
+            return this;
+        }
+
+        public Builder setClientProperty(String key, String value) {
+            clientProperties.put(key, value);
+            return this;
+        }
+
+        public Builder setClientProperties(Map<String, String> properties) {
+            clientProperties.putAll(properties);
+            return this;
+        }
+
+        public ZooKeeperConnectionOptions build() {
+            require(hosts != null && !hosts.trim().isEmpty(), "'hosts' must not be empty.");
+            require(
+                    !hosts.contains(" "),
+                    "'hosts' must be a ZooKeeper connect string such as 'zk1:2181,zk2:2181/chroot' without spaces, but was '%s'.",
+                    hosts);
+            requirePositive(sessionTimeout, "session.timeout");
+            requirePositive(connectionTimeout, "connection.timeout");
+            requirePositive(retryBaseSleep, "connection.retry.base-sleep");
+            requirePositive(retryMaxSleep, "connection.retry.max-sleep");
+            require(
+                    maxRetries >= 0,
+                    "'connection.max-retries' must be >= 0, but was %s.",
+                    maxRetries);
+            require(
+                    retryMaxSleep.compareTo(retryBaseSleep) >= 0,
+                    "'connection.retry.max-sleep' (%s) must not be smaller than 'connection.retry.base-sleep' (%s).",
+                    retryMaxSleep,
+                    retryBaseSleep);
+            require(
+                    (digestUser == null) == (digestPassword == null),
+                    "'auth.digest.user' and 'auth.digest.password' must be set together.");
+            require(
+                    digestUser == null || (!digestUser.isEmpty() && !digestUser.contains(":")),
+                    "'auth.digest.user' must be non-empty and must not contain ':'.");
+            ZooKeeperLimits.juteMaxBuffer(clientProperties); // validates the value early
+            return new ZooKeeperConnectionOptions(this);
+        }
+
+        private static void requirePositive(Duration d, String option) {
+            require(
+                    d != null && !d.isNegative() && !d.isZero(),
+                    "'%s' must be a positive duration, but was %s.",
+                    option,
+                    d);
+        }
+    }
+}

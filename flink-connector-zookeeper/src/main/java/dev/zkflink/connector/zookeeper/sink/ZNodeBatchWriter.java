@@ -1,0 +1,412 @@
+package dev.zkflink.connector.zookeeper.sink;
+
+import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
+import dev.zkflink.connector.zookeeper.common.ZNodePaths;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Applies collapsed mutations in {@code multi()} transactions sized under {@code jute.maxbuffer}.
+ *
+ * <p>ZooKeeper has no upsert, and a {@code multi()} fails whole on the first wrong guess. The
+ * writer guesses from the paths it has written before (create for unknown paths, setData for known
+ * ones); when a guess is wrong it checks the existence of the chunk's paths and their parents with
+ * one pipelined round of {@code exists} calls and plans the chunk exactly. A NodeExists race thus
+ * becomes a setData, a missing parent becomes a create of empty persistent nodes, a missing node on
+ * delete counts as deleted, and a delete of a node with children deletes its subtree.
+ *
+ * <p>Transient errors (ConnectionLoss, OperationTimeout, SessionExpired) are retried with
+ * exponential backoff up to {@code sink.max-retries}; everything is idempotent, so replaying a
+ * transaction whose outcome was unknown is safe. Anything else fails with the path and code.
+ */
+final class ZNodeBatchWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(ZNodeBatchWriter.class);
+    private static final byte[] EMPTY = new byte[0];
+    private static final List<ACL> ACL_LIST = ZooDefs.Ids.OPEN_ACL_UNSAFE;
+    private static final int KNOWN_PATHS_CAP = 200_000;
+    private static final int MAX_REPLANS_PER_CHUNK = 20;
+    private static final int EXISTS_WINDOW = 1000;
+
+    private final CuratorFramework client;
+    private final ZooKeeperWriteOptions options;
+    private final int requestBudget;
+    private final Set<String> knownToExist = new HashSet<>();
+
+    ZNodeBatchWriter(CuratorFramework client, ZooKeeperWriteOptions options) {
+        this.client = client;
+        this.options = options;
+        this.requestBudget =
+                options.getConnection().getJuteMaxBuffer()
+                        - ZooKeeperLimits.REQUEST_OVERHEAD_RESERVE;
+    }
+
+    void markExisting(String path) {
+        remember(path);
+    }
+
+    /** Applies the mutations in order; returns when all are durable in ZooKeeper. */
+    void apply(List<ZNodeMutation> mutations) throws IOException {
+        for (List<ZNodeMutation> chunk : chunk(mutations)) {
+            applyChunk(chunk);
+        }
+    }
+
+    /**
+     * Cuts the mutations into transactions under the request budget. A chunk never holds a delete
+     * together with a mutation at or below it, so planning never has to reason about a subtree that
+     * the same transaction removes.
+     */
+    List<List<ZNodeMutation>> chunk(List<ZNodeMutation> mutations) {
+        List<List<ZNodeMutation>> chunks = new ArrayList<>();
+        List<ZNodeMutation> current = new ArrayList<>();
+        Set<String> deletes = new HashSet<>();
+        Set<String> coveredPaths = new HashSet<>();
+        long bytes = 0;
+        for (ZNodeMutation m : mutations) {
+            long size = estimate(m);
+            boolean conflict =
+                    hasAncestorIn(m.getPath(), deletes)
+                            || (m.isDelete() && coveredPaths.contains(m.getPath()));
+            if (!current.isEmpty() && (bytes + size > requestBudget || conflict)) {
+                chunks.add(current);
+                current = new ArrayList<>();
+                deletes.clear();
+                coveredPaths.clear();
+                bytes = 0;
+            }
+            current.add(m);
+            bytes += size;
+            if (m.isDelete()) {
+                deletes.add(m.getPath());
+            }
+            for (String p = m.getPath(); p != null; p = ZNodePaths.parent(p)) {
+                coveredPaths.add(p);
+            }
+        }
+        if (!current.isEmpty()) {
+            chunks.add(current);
+        }
+        return chunks;
+    }
+
+    private void applyChunk(List<ZNodeMutation> chunk) throws IOException {
+        List<ZNodeMutation> pending = new ArrayList<>(chunk);
+        Map<String, Boolean> verified = null;
+        int transientFailures = 0;
+        int replans = 0;
+        while (true) {
+            List<Op> ops = plan(pending, verified);
+            if (ops.isEmpty()) {
+                return;
+            }
+            try {
+                zooKeeper().multi(ops);
+                for (Op op : ops) {
+                    if (op.getType() == ZooDefs.OpCode.delete) {
+                        knownToExist.remove(op.getPath());
+                    } else {
+                        remember(op.getPath());
+                    }
+                }
+                return;
+            } catch (KeeperException e) {
+                if (ZNodeBatchReader.isTransient(e.code())) {
+                    transientFailures = backOff(transientFailures, e);
+                    verified = null; // the outcome is unknown: plan again from what we know
+                    continue;
+                }
+                Op failed = failedOp(ops, e);
+                String path = failed == null ? e.getPath() : failed.getPath();
+                switch (e.code()) {
+                    case NODEEXISTS:
+                    case NONODE:
+                        if (++replans > MAX_REPLANS_PER_CHUNK) {
+                            throw new IOException(
+                                    String.format(
+                                            "Writing '%s' failed with %s %d times in a row: the tree keeps changing under the sink.",
+                                            path, e.code(), replans),
+                                    e);
+                        }
+                        verified = existence(pathsToCheck(pending), transientFailures);
+                        break;
+                    case NOTEMPTY:
+                        deleteSubtree(path);
+                        pending.removeIf(m -> m.isDelete() && m.getPath().equals(path));
+                        break;
+                    default:
+                        throw fatal(path, e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("Interrupted while writing to ZooKeeper", e);
+            }
+        }
+    }
+
+    /** Ops for the chunk: from verified existence if we have it, else from what we wrote before. */
+    private List<Op> plan(List<ZNodeMutation> chunk, Map<String, Boolean> verified) {
+        List<Op> ops = new ArrayList<>(chunk.size());
+        Set<String> createdHere = new HashSet<>();
+        for (ZNodeMutation m : chunk) {
+            String path = m.getPath();
+            if (m.isDelete()) {
+                if (verified == null || verified.getOrDefault(path, true)) {
+                    ops.add(Op.delete(path, -1));
+                }
+                continue;
+            }
+            boolean exists =
+                    verified == null
+                            ? knownToExist.contains(path)
+                            : verified.getOrDefault(path, false);
+            if (exists) {
+                ops.add(Op.setData(path, m.getData(), -1));
+                continue;
+            }
+            if (verified != null) {
+                List<String> missing = new ArrayList<>();
+                for (String a = ZNodePaths.parent(path);
+                        a != null && !"/".equals(a);
+                        a = ZNodePaths.parent(a)) {
+                    if (!createdHere.contains(a) && !verified.getOrDefault(a, false)) {
+                        missing.add(0, a);
+                    }
+                }
+                for (String a : missing) {
+                    ops.add(Op.create(a, EMPTY, ACL_LIST, CreateMode.PERSISTENT));
+                    createdHere.add(a);
+                }
+            }
+            ops.add(Op.create(path, m.getData(), ACL_LIST, CreateMode.PERSISTENT));
+            createdHere.add(path);
+        }
+        return ops;
+    }
+
+    private static Collection<String> pathsToCheck(List<ZNodeMutation> chunk) {
+        Set<String> paths = new LinkedHashSet<>();
+        for (ZNodeMutation m : chunk) {
+            paths.add(m.getPath());
+            if (!m.isDelete()) {
+                for (String a = ZNodePaths.parent(m.getPath());
+                        a != null && !"/".equals(a);
+                        a = ZNodePaths.parent(a)) {
+                    if (!paths.add(a)) {
+                        break; // its ancestors are in already
+                    }
+                }
+            }
+        }
+        return paths;
+    }
+
+    /** One pipelined round of {@code exists} calls. */
+    private Map<String, Boolean> existence(Collection<String> paths, int transientFailures)
+            throws IOException {
+        while (true) {
+            try {
+                Map<String, Boolean> result = new HashMap<>();
+                List<String> list = new ArrayList<>(paths);
+                for (int start = 0; start < list.size(); start += EXISTS_WINDOW) {
+                    ZooKeeper zk = zooKeeper();
+                    List<CompletableFuture<Boolean>> futures = new ArrayList<>();
+                    List<String> window =
+                            list.subList(start, Math.min(list.size(), start + EXISTS_WINDOW));
+                    for (String p : window) {
+                        CompletableFuture<Boolean> f = new CompletableFuture<>();
+                        zk.exists(
+                                p,
+                                false,
+                                (rc, path, ctx, stat) -> {
+                                    if (rc == KeeperException.Code.OK.intValue()) {
+                                        f.complete(true);
+                                    } else if (rc == KeeperException.Code.NONODE.intValue()) {
+                                        f.complete(false);
+                                    } else {
+                                        f.completeExceptionally(
+                                                KeeperException.create(
+                                                        KeeperException.Code.get(rc), path));
+                                    }
+                                },
+                                null);
+                        futures.add(f);
+                    }
+                    for (int i = 0; i < window.size(); i++) {
+                        result.put(window.get(i), await(futures.get(i)));
+                    }
+                }
+                return result;
+            } catch (KeeperException e) {
+                if (!ZNodeBatchReader.isTransient(e.code())) {
+                    throw fatal(e.getPath(), e);
+                }
+                transientFailures = backOff(transientFailures, e);
+            }
+        }
+    }
+
+    private void deleteSubtree(String path) throws IOException {
+        try {
+            client.delete().deletingChildrenIfNeeded().forPath(path);
+        } catch (KeeperException.NoNodeException e) {
+            // already gone
+        } catch (KeeperException e) {
+            throw fatal(path, e);
+        } catch (Exception e) {
+            throw new IOException("Deleting the subtree at '" + path + "' failed: " + e, e);
+        }
+        knownToExist.remove(path);
+    }
+
+    private static Op failedOp(List<Op> ops, KeeperException e) {
+        List<OpResult> results = e.getResults();
+        if (results == null) {
+            return null;
+        }
+        for (int i = 0; i < results.size() && i < ops.size(); i++) {
+            OpResult r = results.get(i);
+            if (r instanceof OpResult.ErrorResult) {
+                int err = ((OpResult.ErrorResult) r).getErr();
+                if (err != KeeperException.Code.OK.intValue()
+                        && err != KeeperException.Code.RUNTIMEINCONSISTENCY.intValue()) {
+                    return ops.get(i);
+                }
+            }
+        }
+        return null;
+    }
+
+    private IOException fatal(String path, KeeperException e) {
+        String hint = "";
+        if (e.code() == KeeperException.Code.NOAUTH) {
+            hint =
+                    options.getConnection().hasDigestAuth()
+                            ? " The ACL of the node or its parent does not grant 'auth.digest.user' = '"
+                                    + options.getConnection().getDigestUser()
+                                    + "' this permission."
+                            : " The node or its parent has an ACL; set 'auth.digest.user' and 'auth.digest.password'.";
+        }
+        return new IOException(
+                String.format(
+                        "Writing znode '%s' failed with ZooKeeper code %s (%d).%s",
+                        path, e.code(), e.code().intValue(), hint),
+                e);
+    }
+
+    private int backOff(int failures, KeeperException cause) throws IOException {
+        if (failures >= options.getMaxRetries()) {
+            throw new IOException(
+                    String.format(
+                            "Writing to ZooKeeper at '%s' failed %d times with transient errors, last %s; "
+                                    + "giving up ('sink.max-retries' = %d).",
+                            options.getConnection().getHosts(),
+                            failures + 1,
+                            cause.code(),
+                            options.getMaxRetries()),
+                    cause);
+        }
+        long base = options.getRetryBackoff().toMillis();
+        long sleep = Math.min(base << Math.min(16, failures), Math.max(base, 10_000L));
+        LOG.warn(
+                "Transient ZooKeeper error {} while writing; retry {} of {} in {} ms.",
+                cause.code(),
+                failures + 1,
+                options.getMaxRetries(),
+                sleep);
+        try {
+            Thread.sleep(sleep);
+            client.getZookeeperClient().blockUntilConnectedOrTimedOut();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while backing off", e);
+        }
+        return failures + 1;
+    }
+
+    private ZooKeeper zooKeeper() throws IOException {
+        try {
+            return client.getZookeeperClient().getZooKeeper();
+        } catch (Exception e) {
+            throw new IOException(
+                    "No ZooKeeper connection to '" + options.getConnection().getHosts() + "'", e);
+        }
+    }
+
+    private <T> T await(CompletableFuture<T> f) throws IOException, KeeperException {
+        long timeout =
+                options.getConnection().getSessionTimeout().toMillis()
+                        + options.getConnection().getConnectionTimeout().toMillis();
+        try {
+            return f.get(timeout, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof KeeperException) {
+                throw (KeeperException) e.getCause();
+            }
+            throw new IOException(e.getCause());
+        } catch (TimeoutException e) {
+            throw KeeperException.create(KeeperException.Code.OPERATIONTIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while writing to ZooKeeper", e);
+        }
+    }
+
+    private void remember(String path) {
+        if (knownToExist.size() >= KNOWN_PATHS_CAP) {
+            knownToExist.clear(); // only a hint; a wrong guess costs one re-plan
+        }
+        knownToExist.add(path);
+    }
+
+    private static boolean hasAncestorIn(String path, Set<String> paths) {
+        if (paths.isEmpty()) {
+            return false;
+        }
+        for (String a = ZNodePaths.parent(path); a != null; a = ZNodePaths.parent(a)) {
+            if (paths.contains(a)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Upper bound of the bytes a mutation adds to a multi request, parents included. */
+    static long estimate(ZNodeMutation m) {
+        int pathBytes = m.getPath().length() * 3;
+        long size = 64 + pathBytes + (m.isDelete() ? 0 : m.getData().length);
+        if (!m.isDelete()) {
+            int depth = 0;
+            for (int i = 0; i < m.getPath().length(); i++) {
+                if (m.getPath().charAt(i) == '/') {
+                    depth++;
+                }
+            }
+            size += (long) depth * (64 + pathBytes); // possible parent creates
+        }
+        return size;
+    }
+}

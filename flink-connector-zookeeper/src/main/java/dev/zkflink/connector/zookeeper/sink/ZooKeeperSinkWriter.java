@@ -1,0 +1,149 @@
+package dev.zkflink.connector.zookeeper.sink;
+
+import dev.zkflink.connector.zookeeper.common.ZNodePaths;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
+
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * Buffers mutations, collapsed per path (last write wins; a re-written path moves to the end, so
+ * the relative order of the surviving writes is the order of their last update), and writes them on
+ * {@code sink.buffer-flush.max-rows}, on the {@code sink.buffer-flush.interval} timer and on
+ * checkpoints. Everything runs on the task's mailbox thread, timers included.
+ */
+final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
+    private final ZooKeeperWriteOptions options;
+    private final String rootPath;
+    private final ZNodeMutationSerializer<IN> serializer;
+    private final ProcessingTimeService timeService;
+    private final CuratorFramework client;
+    private final ZNodeBatchWriter batchWriter;
+    private final LinkedHashMap<String, ZNodeMutation> buffer = new LinkedHashMap<>();
+    private final Counter numRecordsSend;
+    private final Counter numBytesSend;
+    private final int juteMaxBuffer;
+    private volatile long lastSendTimeMs;
+
+    ZooKeeperSinkWriter(
+            ZooKeeperWriteOptions options,
+            String rootPath,
+            ZNodeMutationSerializer<IN> serializer,
+            ProcessingTimeService timeService,
+            SinkWriterMetricGroup metrics)
+            throws IOException {
+        this.options = options;
+        this.rootPath = rootPath;
+        this.serializer = serializer;
+        this.timeService = timeService;
+        this.juteMaxBuffer = options.getConnection().getJuteMaxBuffer();
+        this.numRecordsSend = metrics.getNumRecordsSendCounter();
+        this.numBytesSend = metrics.getNumBytesSendCounter();
+        metrics.setCurrentSendTimeGauge(() -> lastSendTimeMs);
+        this.client = ZooKeeperClientFactory.open(options.getConnection());
+        this.batchWriter = new ZNodeBatchWriter(client, options);
+        ensureRoot();
+        scheduleFlush();
+    }
+
+    private void ensureRoot() throws IOException {
+        try {
+            client.create().creatingParentsIfNeeded().forPath(rootPath);
+        } catch (KeeperException.NodeExistsException e) {
+            // the usual case
+        } catch (Exception e) {
+            throw new IOException(
+                    "Could not create the table root '" + rootPath + "': " + e.getMessage(), e);
+        }
+        batchWriter.markExisting(rootPath);
+    }
+
+    @Override
+    public void write(IN element, Context context) throws IOException, InterruptedException {
+        ZNodeMutation mutation = serializer.toMutation(element);
+        if (mutation == null) {
+            return;
+        }
+        checkSize(mutation);
+        buffer.remove(mutation.getPath());
+        buffer.put(mutation.getPath(), mutation);
+        if (buffer.size() >= options.getBufferFlushMaxRows()) {
+            flushBuffer();
+        }
+    }
+
+    private void checkSize(ZNodeMutation m) throws IOException {
+        if (m.isDelete()) {
+            return;
+        }
+        int max = ZooKeeperLimits.maxDataBytes(juteMaxBuffer, m.getPath());
+        if (m.getData().length > max) {
+            throw new IOException(
+                    String.format(
+                            "The row with key '%s' encodes to %d bytes of znode data for '%s', more than "
+                                    + "the %d bytes this table can write: 'properties.jute.maxbuffer' is %d "
+                                    + "bytes and a request also carries the path and framing. The row was not "
+                                    + "written. Shrink the value, or raise jute.maxbuffer on the servers and "
+                                    + "in 'properties.jute.maxbuffer'.",
+                            ZNodePaths.relativize(rootPath, m.getPath()),
+                            m.getData().length,
+                            m.getPath(),
+                            max,
+                            juteMaxBuffer));
+        }
+    }
+
+    @Override
+    public void flush(boolean endOfInput) throws IOException {
+        if (endOfInput || options.getDeliveryGuarantee() != DeliveryGuarantee.NONE) {
+            flushBuffer();
+        }
+    }
+
+    private void flushBuffer() throws IOException {
+        if (buffer.isEmpty()) {
+            return;
+        }
+        List<ZNodeMutation> batch = new ArrayList<>(buffer.values());
+        long start = System.nanoTime();
+        batchWriter.apply(batch);
+        lastSendTimeMs = (System.nanoTime() - start) / 1_000_000;
+        buffer.clear();
+        long bytes = 0;
+        for (ZNodeMutation m : batch) {
+            bytes += m.isDelete() ? 0 : m.getData().length;
+        }
+        numRecordsSend.inc(batch.size());
+        numBytesSend.inc(bytes);
+    }
+
+    private void scheduleFlush() {
+        long interval = options.getBufferFlushInterval().toMillis();
+        if (interval <= 0) {
+            return;
+        }
+        timeService.registerTimer(
+                timeService.getCurrentProcessingTime() + interval,
+                time -> {
+                    flushBuffer();
+                    scheduleFlush();
+                });
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,144 @@
+package dev.zkflink.connector.zookeeper.sink;
+
+import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
+
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+import static dev.zkflink.connector.zookeeper.common.Preconditions.require;
+
+/** Connection plus buffering, retry and delivery settings of a {@link ZooKeeperSink}. */
+public final class ZooKeeperWriteOptions implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final ZooKeeperConnectionOptions connection;
+    private final int bufferFlushMaxRows;
+    private final Duration bufferFlushInterval;
+    private final DeliveryGuarantee deliveryGuarantee;
+    private final int maxRetries;
+    private final Duration retryBackoff;
+
+    private ZooKeeperWriteOptions(Builder b) {
+        this.connection = b.connection;
+        this.bufferFlushMaxRows = b.bufferFlushMaxRows;
+        this.bufferFlushInterval = b.bufferFlushInterval;
+        this.deliveryGuarantee = b.deliveryGuarantee;
+        this.maxRetries = b.maxRetries;
+        this.retryBackoff = b.retryBackoff;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public ZooKeeperConnectionOptions getConnection() {
+        return connection;
+    }
+
+    public int getBufferFlushMaxRows() {
+        return bufferFlushMaxRows;
+    }
+
+    /** Zero disables the timer. */
+    public Duration getBufferFlushInterval() {
+        return bufferFlushInterval;
+    }
+
+    public DeliveryGuarantee getDeliveryGuarantee() {
+        return deliveryGuarantee;
+    }
+
+    public int getMaxRetries() {
+        return maxRetries;
+    }
+
+    public Duration getRetryBackoff() {
+        return retryBackoff;
+    }
+
+    @Override
+    public String toString() {
+        return "ZooKeeperWriteOptions{"
+                + connection
+                + ", bufferFlushMaxRows="
+                + bufferFlushMaxRows
+                + ", bufferFlushInterval="
+                + bufferFlushInterval
+                + ", deliveryGuarantee="
+                + deliveryGuarantee
+                + ", maxRetries="
+                + maxRetries
+                + ", retryBackoff="
+                + retryBackoff
+                + "}";
+    }
+
+    /** Builder for {@link ZooKeeperWriteOptions}. */
+    public static final class Builder {
+        private ZooKeeperConnectionOptions connection;
+        private int bufferFlushMaxRows = 1000;
+        private Duration bufferFlushInterval = Duration.ofSeconds(1);
+        private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
+        private int maxRetries = 10;
+        private Duration retryBackoff = Duration.ofMillis(200);
+
+        public Builder setConnection(ZooKeeperConnectionOptions connection) {
+            this.connection = connection;
+            return this;
+        }
+
+        public Builder setBufferFlushMaxRows(int rows) {
+            this.bufferFlushMaxRows = rows;
+            return this;
+        }
+
+        public Builder setBufferFlushInterval(Duration interval) {
+            this.bufferFlushInterval = interval;
+            return this;
+        }
+
+        public Builder setDeliveryGuarantee(DeliveryGuarantee guarantee) {
+            this.deliveryGuarantee = guarantee;
+            return this;
+        }
+
+        public Builder setMaxRetries(int maxRetries) {
+            this.maxRetries = maxRetries;
+            return this;
+        }
+
+        public Builder setRetryBackoff(Duration backoff) {
+            this.retryBackoff = backoff;
+            return this;
+        }
+
+        public ZooKeeperWriteOptions build() {
+            require(connection != null, "ZooKeeper connection options are required.");
+            require(
+                    bufferFlushMaxRows >= 1,
+                    "'sink.buffer-flush.max-rows' must be at least 1, but was %s.",
+                    bufferFlushMaxRows);
+            require(
+                    bufferFlushInterval != null && !bufferFlushInterval.isNegative(),
+                    "'sink.buffer-flush.interval' must be zero (disabled) or positive, but was %s.",
+                    bufferFlushInterval);
+            require(
+                    deliveryGuarantee != DeliveryGuarantee.EXACTLY_ONCE,
+                    "'sink.delivery-guarantee' = 'exactly-once' is not supported: ZooKeeper has no "
+                            + "transaction that spans checkpoints. It is not needed either: every write "
+                            + "is an idempotent upsert or delete by key, so 'at-least-once' replays "
+                            + "after a failure converge to exactly the same tree.");
+            require(
+                    deliveryGuarantee != null,
+                    "'sink.delivery-guarantee' must be 'at-least-once' or 'none'.");
+            require(maxRetries >= 0, "'sink.max-retries' must be >= 0, but was %s.", maxRetries);
+            require(
+                    retryBackoff != null && !retryBackoff.isNegative() && !retryBackoff.isZero(),
+                    "'sink.retry.backoff' must be positive, but was %s.",
+                    retryBackoff);
+            return new ZooKeeperWriteOptions(this);
+        }
+    }
+}

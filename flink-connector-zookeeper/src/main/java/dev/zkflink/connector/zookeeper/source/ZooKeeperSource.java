@@ -1,0 +1,98 @@
+package dev.zkflink.connector.zookeeper.source;
+
+import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
+import dev.zkflink.connector.zookeeper.source.enumerator.ZooKeeperEnumeratorState;
+import dev.zkflink.connector.zookeeper.source.enumerator.ZooKeeperEnumeratorStateSerializer;
+import dev.zkflink.connector.zookeeper.source.enumerator.ZooKeeperSnapshotEnumerator;
+import dev.zkflink.connector.zookeeper.source.reader.ZooKeeperSourceReader;
+import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
+import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplitSerializer;
+
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.util.UserCodeClassLoader;
+
+/**
+ * Bounded snapshot of a znode tree (FLIP-27). The enumerator cuts the tree into subtree splits that
+ * readers pull; each reader reads its splits with batched, pipelined {@code multi} reads.
+ *
+ * <p>Each node is read once, at the moment it is read: this is not a point-in-time snapshot of the
+ * whole tree. Nodes deleted during the read are skipped.
+ */
+public final class ZooKeeperSource<T>
+        implements Source<T, ZooKeeperSplit, ZooKeeperEnumeratorState>, ResultTypeQueryable<T> {
+    private static final long serialVersionUID = 1L;
+
+    private final ZNodeTreeLayout layout;
+    private final ZooKeeperReadOptions readOptions;
+    private final ZNodeDeserializer<T> deserializer;
+
+    public ZooKeeperSource(
+            ZNodeTreeLayout layout,
+            ZooKeeperReadOptions readOptions,
+            ZNodeDeserializer<T> deserializer) {
+        this.layout = layout;
+        this.readOptions = readOptions;
+        this.deserializer = deserializer;
+    }
+
+    @Override
+    public Boundedness getBoundedness() {
+        return Boundedness.BOUNDED;
+    }
+
+    @Override
+    public SourceReader<T, ZooKeeperSplit> createReader(SourceReaderContext readerContext)
+            throws Exception {
+        deserializer.open(
+                new DeserializationSchema.InitializationContext() {
+                    @Override
+                    public MetricGroup getMetricGroup() {
+                        return readerContext.metricGroup().addGroup("deserializer");
+                    }
+
+                    @Override
+                    public UserCodeClassLoader getUserCodeClassLoader() {
+                        return readerContext.getUserCodeClassLoader();
+                    }
+                });
+        return new ZooKeeperSourceReader<>(layout, readOptions, deserializer, readerContext);
+    }
+
+    @Override
+    public SplitEnumerator<ZooKeeperSplit, ZooKeeperEnumeratorState> createEnumerator(
+            SplitEnumeratorContext<ZooKeeperSplit> enumContext) {
+        return new ZooKeeperSnapshotEnumerator(enumContext, layout, readOptions, null);
+    }
+
+    @Override
+    public SplitEnumerator<ZooKeeperSplit, ZooKeeperEnumeratorState> restoreEnumerator(
+            SplitEnumeratorContext<ZooKeeperSplit> enumContext,
+            ZooKeeperEnumeratorState checkpoint) {
+        return new ZooKeeperSnapshotEnumerator(enumContext, layout, readOptions, checkpoint);
+    }
+
+    @Override
+    public SimpleVersionedSerializer<ZooKeeperSplit> getSplitSerializer() {
+        return ZooKeeperSplitSerializer.INSTANCE;
+    }
+
+    @Override
+    public SimpleVersionedSerializer<ZooKeeperEnumeratorState> getEnumeratorCheckpointSerializer() {
+        return new ZooKeeperEnumeratorStateSerializer();
+    }
+
+    @Override
+    public TypeInformation<T> getProducedType() {
+        return deserializer.getProducedType();
+    }
+}

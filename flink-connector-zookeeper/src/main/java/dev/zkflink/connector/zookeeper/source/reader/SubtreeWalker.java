@@ -1,0 +1,113 @@
+package dev.zkflink.connector.zookeeper.source.reader;
+
+import dev.zkflink.connector.zookeeper.common.KeyMode;
+import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
+import dev.zkflink.connector.zookeeper.common.ZNodePaths;
+import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
+import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
+import dev.zkflink.connector.zookeeper.source.split.SplitEntry;
+
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Walks one {@link SplitEntry} breadth-first with sorted children, a round of batched reads at a
+ * time. Nodes deleted while walking are skipped. The order is deterministic for an unchanged tree,
+ * which is what lets a restored reader skip the nodes it already emitted.
+ */
+final class SubtreeWalker {
+    private final ZNodeTreeLayout layout;
+    private final ZNodeBatchReader reader;
+    private final boolean descend;
+    private final Deque<Pending> queue = new ArrayDeque<>();
+
+    SubtreeWalker(ZNodeTreeLayout layout, ZNodeBatchReader reader, SplitEntry entry) {
+        this.layout = layout;
+        this.reader = reader;
+        this.descend = entry.isWithDescendants();
+        enqueue(entry.getRelativePath());
+    }
+
+    boolean hasNext() {
+        return !queue.isEmpty();
+    }
+
+    /** Reads the next round (up to {@code maxOps} reads) and returns the rows found in it. */
+    List<ZNodeRecord> next(int maxOps) throws IOException {
+        List<Pending> round = new ArrayList<>(Math.min(maxOps, queue.size()));
+        List<Op> ops = new ArrayList<>(round.size());
+        while (!queue.isEmpty() && ops.size() < maxOps) {
+            Pending p = queue.poll();
+            round.add(p);
+            String abs = layout.absolute(p.relative);
+            ops.add(p.list ? Op.getChildren(abs) : Op.getData(abs));
+        }
+        List<OpResult> results = reader.read(ops);
+        List<ZNodeRecord> rows = new ArrayList<>();
+        for (int i = 0; i < round.size(); i++) {
+            Pending p = round.get(i);
+            OpResult r = results.get(i);
+            if (r instanceof OpResult.ErrorResult) {
+                int err = ((OpResult.ErrorResult) r).getErr();
+                if (err == KeeperException.Code.NONODE.intValue()) {
+                    continue; // deleted after its parent was listed
+                }
+                throw new IOException(
+                        String.format(
+                                "%s of '%s' failed with %s.",
+                                p.list ? "getChildren" : "getData",
+                                layout.absolute(p.relative),
+                                KeeperException.Code.get(err)));
+            }
+            if (p.list) {
+                List<String> names =
+                        new ArrayList<>(((OpResult.GetChildrenResult) r).getChildren());
+                Collections.sort(names);
+                for (String name : names) {
+                    enqueue(p.relative.isEmpty() ? name : p.relative + "/" + name);
+                }
+            } else {
+                OpResult.GetDataResult data = (OpResult.GetDataResult) r;
+                rows.add(
+                        new ZNodeRecord(
+                                p.relative,
+                                layout.absolute(p.relative),
+                                data.getData(),
+                                data.getStat()));
+                if (descend
+                        && layout.getKeyMode() == KeyMode.RELATIVE_PATH
+                        && data.getStat().getNumChildren() > 0) {
+                    queue.add(new Pending(p.relative, true));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private void enqueue(String relative) {
+        int depth = ZNodePaths.depth(relative);
+        if (layout.isRow(depth)) {
+            queue.add(new Pending(relative, false));
+        } else if (descend && layout.mayHaveRowsBelow(depth)) {
+            queue.add(new Pending(relative, true));
+        }
+    }
+
+    private static final class Pending {
+        final String relative;
+        final boolean list;
+
+        Pending(String relative, boolean list) {
+            this.relative = relative;
+            this.list = list;
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.zkflink.connector.zookeeper.table;
+
+import dev.zkflink.connector.zookeeper.common.KeyMode;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+import java.time.Duration;
+
+/** Every {@code WITH} option of {@code 'connector' = 'zookeeper'}; the docs table mirrors this. */
+public final class ZooKeeperConnectorOptions {
+    private ZooKeeperConnectorOptions() {}
+
+    public static final String PROPERTIES_PREFIX = "properties.";
+
+    public static final ConfigOption<String> HOSTS =
+            ConfigOptions.key("hosts")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "ZooKeeper connect string, for example 'zk1:2181,zk2:2181' with an optional chroot '/apps'.");
+
+    public static final ConfigOption<String> PATH =
+            ConfigOptions.key("path")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Absolute root znode of the table, without a trailing '/'.");
+
+    public static final ConfigOption<String> FORMAT =
+            ConfigOptions.key("format")
+                    .stringType()
+                    .defaultValue("raw")
+                    .withDescription(
+                            "Format of the node data (all non-key physical columns): 'raw', 'json', 'csv', 'avro', ...");
+
+    public static final ConfigOption<KeyMode> KEY_MODE =
+            ConfigOptions.key("key.mode")
+                    .enumType(KeyMode.class)
+                    .defaultValue(KeyMode.LEVELS)
+                    .withDescription("How the PRIMARY KEY maps to znode paths.");
+
+    public static final ConfigOption<StartupMode> SCAN_STARTUP_MODE =
+            ConfigOptions.key("scan.startup.mode")
+                    .enumType(StartupMode.class)
+                    .defaultValue(StartupMode.INITIAL)
+                    .withDescription("What a scan reads.");
+
+    public static final ConfigOption<Integer> SCAN_READ_BATCH_SIZE =
+            ConfigOptions.key("scan.read.batch-size")
+                    .intType()
+                    .defaultValue(100)
+                    .withDescription("Reads (getData/getChildren) per multi read request.");
+
+    public static final ConfigOption<Integer> SCAN_READ_MAX_IN_FLIGHT =
+            ConfigOptions.key("scan.read.max-in-flight")
+                    .intType()
+                    .defaultValue(4)
+                    .withDescription("Multi read requests a reader pipelines at once.");
+
+    public static final ConfigOption<Integer> SINK_BUFFER_FLUSH_MAX_ROWS =
+            ConfigOptions.key("sink.buffer-flush.max-rows")
+                    .intType()
+                    .defaultValue(1000)
+                    .withDescription(
+                            "Distinct keys buffered before a flush. Rows are collapsed per key first.");
+
+    public static final ConfigOption<Duration> SINK_BUFFER_FLUSH_INTERVAL =
+            ConfigOptions.key("sink.buffer-flush.interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(1))
+                    .withDescription(
+                            "Flush the buffer at this interval even without new rows; '0' disables the timer.");
+
+    public static final ConfigOption<DeliveryGuarantee> SINK_DELIVERY_GUARANTEE =
+            ConfigOptions.key("sink.delivery-guarantee")
+                    .enumType(DeliveryGuarantee.class)
+                    .defaultValue(DeliveryGuarantee.AT_LEAST_ONCE)
+                    .withDescription(
+                            "'at-least-once' flushes on every checkpoint; 'none' does not. 'exactly-once' is rejected.");
+
+    public static final ConfigOption<Integer> SINK_MAX_RETRIES =
+            ConfigOptions.key("sink.max-retries")
+                    .intType()
+                    .defaultValue(10)
+                    .withDescription(
+                            "Retries of a write after ConnectionLoss, OperationTimeout or SessionExpired before the job fails.");
+
+    public static final ConfigOption<Duration> SINK_RETRY_BACKOFF =
+            ConfigOptions.key("sink.retry.backoff")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(200))
+                    .withDescription(
+                            "First backoff between write retries; it doubles per retry, up to 10 s.");
+
+    public static final ConfigOption<Duration> SESSION_TIMEOUT =
+            ConfigOptions.key("session.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "ZooKeeper session timeout requested by the connector's clients.");
+
+    public static final ConfigOption<Duration> CONNECTION_TIMEOUT =
+            ConfigOptions.key("connection.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(15))
+                    .withDescription("How long to wait for a connection before failing.");
+
+    public static final ConfigOption<Integer> CONNECTION_MAX_RETRIES =
+            ConfigOptions.key("connection.max-retries")
+                    .intType()
+                    .defaultValue(5)
+                    .withDescription(
+                            "Retries of a read or client operation after a lost connection.");
+
+    public static final ConfigOption<Duration> CONNECTION_RETRY_BASE_SLEEP =
+            ConfigOptions.key("connection.retry.base-sleep")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(100))
+                    .withDescription("First backoff of connection retries (exponential).");
+
+    public static final ConfigOption<Duration> CONNECTION_RETRY_MAX_SLEEP =
+            ConfigOptions.key("connection.retry.max-sleep")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription("Largest backoff of connection retries.");
+
+    public static final ConfigOption<String> AUTH_DIGEST_USER =
+            ConfigOptions.key("auth.digest.user")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("User for ZooKeeper digest authentication.");
+
+    public static final ConfigOption<String> AUTH_DIGEST_PASSWORD =
+            ConfigOptions.key("auth.digest.password")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Password for ZooKeeper digest authentication. Never logged or printed.");
+}

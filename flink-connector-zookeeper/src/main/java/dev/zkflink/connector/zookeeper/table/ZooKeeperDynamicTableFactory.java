@@ -1,0 +1,197 @@
+package dev.zkflink.connector.zookeeper.table;
+
+import dev.zkflink.connector.zookeeper.common.KeyMode;
+import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
+import dev.zkflink.connector.zookeeper.sink.ZooKeeperWriteOptions;
+import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
+
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.connector.format.DecodingFormat;
+import org.apache.flink.table.connector.format.EncodingFormat;
+import org.apache.flink.table.connector.sink.DynamicTableSink;
+import org.apache.flink.table.connector.source.DynamicTableSource;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.factories.DeserializationFormatFactory;
+import org.apache.flink.table.factories.DynamicTableSinkFactory;
+import org.apache.flink.table.factories.DynamicTableSourceFactory;
+import org.apache.flink.table.factories.FactoryUtil;
+import org.apache.flink.table.factories.SerializationFormatFactory;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import static dev.zkflink.connector.zookeeper.table.ZooKeeperConnectorOptions.*;
+
+/**
+ * {@code 'connector' = 'zookeeper'}. Thin on purpose: it validates options through {@link
+ * FactoryUtil}, turns them into the typed option objects (whose builders check values) and hands
+ * those to the source and sink.
+ */
+public final class ZooKeeperDynamicTableFactory
+        implements DynamicTableSourceFactory, DynamicTableSinkFactory {
+    public static final String IDENTIFIER = "zookeeper";
+
+    @Override
+    public String factoryIdentifier() {
+        return IDENTIFIER;
+    }
+
+    @Override
+    public Set<ConfigOption<?>> requiredOptions() {
+        Set<ConfigOption<?>> options = new HashSet<>();
+        options.add(HOSTS);
+        options.add(PATH);
+        return options;
+    }
+
+    @Override
+    public Set<ConfigOption<?>> optionalOptions() {
+        Set<ConfigOption<?>> options = new HashSet<>();
+        options.add(FORMAT);
+        options.add(KEY_MODE);
+        options.add(SCAN_STARTUP_MODE);
+        options.add(SCAN_READ_BATCH_SIZE);
+        options.add(SCAN_READ_MAX_IN_FLIGHT);
+        options.add(FactoryUtil.SOURCE_PARALLELISM);
+        options.add(FactoryUtil.SINK_PARALLELISM);
+        options.add(SINK_BUFFER_FLUSH_MAX_ROWS);
+        options.add(SINK_BUFFER_FLUSH_INTERVAL);
+        options.add(SINK_DELIVERY_GUARANTEE);
+        options.add(SINK_MAX_RETRIES);
+        options.add(SINK_RETRY_BACKOFF);
+        options.add(SESSION_TIMEOUT);
+        options.add(CONNECTION_TIMEOUT);
+        options.add(CONNECTION_MAX_RETRIES);
+        options.add(CONNECTION_RETRY_BASE_SLEEP);
+        options.add(CONNECTION_RETRY_MAX_SLEEP);
+        options.add(AUTH_DIGEST_USER);
+        options.add(AUTH_DIGEST_PASSWORD);
+        return options;
+    }
+
+    @Override
+    public Set<ConfigOption<?>> forwardOptions() {
+        Set<ConfigOption<?>> options = new HashSet<>();
+        options.add(HOSTS);
+        options.add(PATH);
+        return options;
+    }
+
+    @Override
+    public DynamicTableSource createDynamicTableSource(Context context) {
+        FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
+        DecodingFormat<DeserializationSchema<RowData>> format =
+                helper.discoverDecodingFormat(DeserializationFormatFactory.class, FORMAT);
+        helper.validateExcept(PROPERTIES_PREFIX);
+        ReadableConfig config = helper.getOptions();
+
+        StartupMode startupMode = config.get(SCAN_STARTUP_MODE);
+        if (startupMode != StartupMode.SNAPSHOT) {
+            throw new ValidationException(
+                    String.format(
+                            "'scan.startup.mode' = '%s' is not supported yet: this version of the ZooKeeper "
+                                    + "connector reads bounded snapshots only. Set 'scan.startup.mode' = 'snapshot' "
+                                    + "to read the tree once.",
+                            startupMode));
+        }
+        KeyMode keyMode = config.get(KEY_MODE);
+        String formatName = config.get(FORMAT);
+        ZooKeeperTableColumns columns =
+                ZooKeeperTableColumns.of(
+                        context.getCatalogTable().getResolvedSchema(), keyMode, formatName);
+        ZNodeTreeLayout layout = validated(() -> columns.layout(config.get(PATH), keyMode));
+        ZooKeeperReadOptions readOptions =
+                validated(
+                        () ->
+                                ZooKeeperReadOptions.builder()
+                                        .setConnection(connection(config, context))
+                                        .setBatchSize(config.get(SCAN_READ_BATCH_SIZE))
+                                        .setMaxInFlight(config.get(SCAN_READ_MAX_IN_FLIGHT))
+                                        .build());
+        return new ZooKeeperDynamicTableSource(
+                columns,
+                layout,
+                readOptions,
+                format,
+                formatName,
+                config.getOptional(FactoryUtil.SOURCE_PARALLELISM).orElse(null));
+    }
+
+    @Override
+    public DynamicTableSink createDynamicTableSink(Context context) {
+        FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
+        EncodingFormat<SerializationSchema<RowData>> format =
+                helper.discoverEncodingFormat(SerializationFormatFactory.class, FORMAT);
+        helper.validateExcept(PROPERTIES_PREFIX);
+        ReadableConfig config = helper.getOptions();
+
+        KeyMode keyMode = config.get(KEY_MODE);
+        String formatName = config.get(FORMAT);
+        ZooKeeperTableColumns columns =
+                ZooKeeperTableColumns.of(
+                        context.getCatalogTable().getResolvedSchema(), keyMode, formatName);
+        ZNodeTreeLayout layout = validated(() -> columns.layout(config.get(PATH), keyMode));
+        ZooKeeperWriteOptions writeOptions =
+                validated(
+                        () ->
+                                ZooKeeperWriteOptions.builder()
+                                        .setConnection(connection(config, context))
+                                        .setBufferFlushMaxRows(
+                                                config.get(SINK_BUFFER_FLUSH_MAX_ROWS))
+                                        .setBufferFlushInterval(
+                                                config.get(SINK_BUFFER_FLUSH_INTERVAL))
+                                        .setDeliveryGuarantee(config.get(SINK_DELIVERY_GUARANTEE))
+                                        .setMaxRetries(config.get(SINK_MAX_RETRIES))
+                                        .setRetryBackoff(config.get(SINK_RETRY_BACKOFF))
+                                        .build());
+        return new ZooKeeperDynamicTableSink(
+                columns,
+                layout,
+                writeOptions,
+                format,
+                formatName,
+                config.getOptional(FactoryUtil.SINK_PARALLELISM).orElse(null));
+    }
+
+    private static ZooKeeperConnectionOptions connection(ReadableConfig config, Context context) {
+        Map<String, String> properties = new HashMap<>();
+        String prefix = PROPERTIES_PREFIX;
+        for (Map.Entry<String, String> e : context.getCatalogTable().getOptions().entrySet()) {
+            if (e.getKey().startsWith(prefix)) {
+                properties.put(e.getKey().substring(prefix.length()), e.getValue());
+            }
+        }
+        ZooKeeperConnectionOptions.Builder builder =
+                ZooKeeperConnectionOptions.builder()
+                        .setHosts(config.get(HOSTS))
+                        .setSessionTimeout(config.get(SESSION_TIMEOUT))
+                        .setConnectionTimeout(config.get(CONNECTION_TIMEOUT))
+                        .setMaxRetries(config.get(CONNECTION_MAX_RETRIES))
+                        .setRetryBaseSleep(config.get(CONNECTION_RETRY_BASE_SLEEP))
+                        .setRetryMaxSleep(config.get(CONNECTION_RETRY_MAX_SLEEP))
+                        .setClientProperties(properties);
+        String user = config.getOptional(AUTH_DIGEST_USER).orElse(null);
+        String password = config.getOptional(AUTH_DIGEST_PASSWORD).orElse(null);
+        if (user != null || password != null) {
+            builder.setDigestAuth(user, password);
+        }
+        return builder.build();
+    }
+
+    /** Builders throw IllegalArgumentException; the planner reports ValidationException. */
+    private static <T> T validated(Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.zkflink.connector.zookeeper.table;
+
+import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
+import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
+import dev.zkflink.connector.zookeeper.source.ZooKeeperSource;
+
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.table.connector.ChangelogMode;
+import org.apache.flink.table.connector.format.DecodingFormat;
+import org.apache.flink.table.connector.source.DynamicTableSource;
+import org.apache.flink.table.connector.source.ScanTableSource;
+import org.apache.flink.table.connector.source.SourceProvider;
+import org.apache.flink.table.connector.source.abilities.SupportsReadingMetadata;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.DataType;
+
+import javax.annotation.Nullable;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Scan side of a {@code 'connector' = 'zookeeper'} table: a bounded snapshot of the tree. */
+final class ZooKeeperDynamicTableSource implements ScanTableSource, SupportsReadingMetadata {
+    private final ZooKeeperTableColumns columns;
+    private final ZNodeTreeLayout layout;
+    private final ZooKeeperReadOptions readOptions;
+    @Nullable private final DecodingFormat<DeserializationSchema<RowData>> valueFormat;
+    private final String formatName;
+    @Nullable private final Integer parallelism;
+
+    private List<String> metadataKeys = Collections.emptyList();
+    private DataType producedDataType;
+
+    ZooKeeperDynamicTableSource(
+            ZooKeeperTableColumns columns,
+            ZNodeTreeLayout layout,
+            ZooKeeperReadOptions readOptions,
+            @Nullable DecodingFormat<DeserializationSchema<RowData>> valueFormat,
+            String formatName,
+            @Nullable Integer parallelism) {
+        this.columns = columns;
+        this.layout = layout;
+        this.readOptions = readOptions;
+        this.valueFormat = valueFormat;
+        this.formatName = formatName;
+        this.parallelism = parallelism;
+        this.producedDataType = columns.physicalRowType;
+    }
+
+    @Override
+    public ChangelogMode getChangelogMode() {
+        return ChangelogMode.insertOnly();
+    }
+
+    @Override
+    public ScanRuntimeProvider getScanRuntimeProvider(ScanContext context) {
+        DeserializationSchema<RowData> decoder =
+                valueFormat == null || !columns.hasValueColumns()
+                        ? null
+                        : valueFormat.createRuntimeDecoder(context, columns.valueRowType);
+        ZooKeeperReadableMetadata[] metadata = new ZooKeeperReadableMetadata[metadataKeys.size()];
+        for (int i = 0; i < metadata.length; i++) {
+            metadata[i] = ZooKeeperReadableMetadata.ofKey(metadataKeys.get(i));
+        }
+        ZooKeeperRowDataDeserializer deserializer =
+                new ZooKeeperRowDataDeserializer(
+                        columns.keyCodec(layout),
+                        columns.physicalArity,
+                        columns.valuePositions,
+                        columns.valueGetters(),
+                        decoder,
+                        formatName,
+                        metadata,
+                        context.createTypeInformation(producedDataType));
+        return SourceProvider.of(
+                new ZooKeeperSource<>(layout, readOptions, deserializer), parallelism);
+    }
+
+    @Override
+    public Map<String, DataType> listReadableMetadata() {
+        Map<String, DataType> m = new LinkedHashMap<>();
+        for (ZooKeeperReadableMetadata meta : ZooKeeperReadableMetadata.values()) {
+            m.put(meta.getKey(), meta.getDataType());
+        }
+        return m;
+    }
+
+    @Override
+    public void applyReadableMetadata(List<String> metadataKeys, DataType producedDataType) {
+        this.metadataKeys = new ArrayList<>(metadataKeys);
+        this.producedDataType = producedDataType;
+    }
+
+    @Override
+    public DynamicTableSource copy() {
+        ZooKeeperDynamicTableSource copy =
+                new ZooKeeperDynamicTableSource(
+                        columns, layout, readOptions, valueFormat, formatName, parallelism);
+        copy.metadataKeys = metadataKeys;
+        copy.producedDataType = producedDataType;
+        return copy;
+    }
+
+    @Override
+    public String asSummaryString() {
+        return "ZooKeeper(" + layout + ")";
+    }
+}

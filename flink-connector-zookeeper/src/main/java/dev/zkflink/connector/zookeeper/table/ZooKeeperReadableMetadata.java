@@ -1,0 +1,116 @@
+package dev.zkflink.connector.zookeeper.table;
+
+import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
+
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.types.DataType;
+
+import java.io.Serializable;
+import java.util.function.Function;
+
+/** Metadata columns a ZooKeeper table can read, each with the Stat field it comes from. */
+public enum ZooKeeperReadableMetadata {
+    PATH(
+            "path",
+            DataTypes.STRING().notNull(),
+            "Absolute path of the node.",
+            n -> StringData.fromString(n.getAbsolutePath())),
+    VERSION(
+            "version",
+            DataTypes.INT().notNull(),
+            "Stat.version: data version.",
+            n -> n.getStat().getVersion()),
+    CVERSION(
+            "cversion",
+            DataTypes.INT().notNull(),
+            "Stat.cversion: children version.",
+            n -> n.getStat().getCversion()),
+    AVERSION(
+            "aversion",
+            DataTypes.INT().notNull(),
+            "Stat.aversion: ACL version.",
+            n -> n.getStat().getAversion()),
+    CTIME(
+            "ctime",
+            DataTypes.TIMESTAMP_LTZ(3).notNull(),
+            "Stat.ctime: creation time (epoch millis).",
+            n -> TimestampData.fromEpochMillis(n.getStat().getCtime())),
+    MTIME(
+            "mtime",
+            DataTypes.TIMESTAMP_LTZ(3).notNull(),
+            "Stat.mtime: last modification time (epoch millis).",
+            n -> TimestampData.fromEpochMillis(n.getStat().getMtime())),
+    CZXID(
+            "czxid",
+            DataTypes.BIGINT().notNull(),
+            "Stat.czxid: zxid of the create.",
+            n -> n.getStat().getCzxid()),
+    MZXID(
+            "mzxid",
+            DataTypes.BIGINT().notNull(),
+            "Stat.mzxid: zxid of the last data change.",
+            n -> n.getStat().getMzxid()),
+    PZXID(
+            "pzxid",
+            DataTypes.BIGINT().notNull(),
+            "Stat.pzxid: zxid of the last children change.",
+            n -> n.getStat().getPzxid()),
+    EPHEMERAL_OWNER(
+            "ephemeral-owner",
+            DataTypes.BIGINT().notNull(),
+            "Stat.ephemeralOwner: owning session id, 0 for persistent nodes.",
+            n -> n.getStat().getEphemeralOwner()),
+    DATA_LENGTH(
+            "data-length",
+            DataTypes.INT().notNull(),
+            "Stat.dataLength: bytes of data.",
+            n -> n.getStat().getDataLength()),
+    NUM_CHILDREN(
+            "num-children",
+            DataTypes.INT().notNull(),
+            "Stat.numChildren: number of children.",
+            n -> n.getStat().getNumChildren());
+
+    private final String key;
+    private final DataType dataType;
+    private final String description;
+    private final Converter converter;
+
+    ZooKeeperReadableMetadata(
+            String key, DataType dataType, String description, Converter converter) {
+        this.key = key;
+        this.dataType = dataType;
+        this.description = description;
+        this.converter = converter;
+    }
+
+    public String getKey() {
+        return key;
+    }
+
+    public DataType getDataType() {
+        return dataType;
+    }
+
+    public String getDescription() {
+        return description;
+    }
+
+    /** The internal (RowData) value of this key for a node. */
+    public Object read(ZNodeRecord node) {
+        return converter.apply(node);
+    }
+
+    public static ZooKeeperReadableMetadata ofKey(String key) {
+        for (ZooKeeperReadableMetadata m : values()) {
+            if (m.key.equals(key)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("Unknown ZooKeeper metadata key '" + key + "'.");
+    }
+
+    private interface Converter extends Function<ZNodeRecord, Object>, Serializable {}
+}
