@@ -189,7 +189,9 @@ public final class ZNodeBatchReader {
         zk.multi(
                 new ArrayList<>(ops),
                 (rc, path, ctx, results) -> {
-                    if (rc == KeeperException.Code.OK.intValue()) {
+                    // For read multis the callback reports the first per-op error as rc but still
+                    // hands over every result; only a missing result list is a failed request.
+                    if (results != null && results.size() == ops.size()) {
                         f.complete(results);
                     } else {
                         f.completeExceptionally(

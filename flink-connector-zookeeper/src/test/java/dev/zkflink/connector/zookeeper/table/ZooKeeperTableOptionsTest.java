@@ -1,0 +1,242 @@
+package dev.zkflink.connector.zookeeper.table;
+
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Every bad input fails at CREATE TABLE or planning with a message naming the option. Planning
+ * needs no ZooKeeper: the factory validates before anything connects.
+ */
+class ZooKeeperTableOptionsTest {
+    private static final String VALID = "'connector'='zookeeper', 'hosts'='localhost:2181', 'path'='/flags'";
+
+    private TableEnvironment tEnv;
+
+    @BeforeEach
+    void setUp() {
+        tEnv = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
+    }
+
+    private void table(String name, String columns, String options) {
+        tEnv.executeSql("CREATE TABLE " + name + " (" + columns + ") WITH (" + options + ")");
+    }
+
+    private String planScan(String columns, String options) {
+        table("t", columns, options);
+        return tEnv.explainSql("SELECT * FROM t");
+    }
+
+    private String planSink(String columns, String options) {
+        table("t", columns, options);
+        return tEnv.explainSql("INSERT INTO t SELECT * FROM t_src");
+    }
+
+    private static final String FLAT = "flag STRING, v STRING, PRIMARY KEY (flag) NOT ENFORCED";
+
+    private static String snapshot(String options) {
+        return options + ", 'scan.startup.mode'='snapshot'";
+    }
+
+    @Test
+    void validTablePlansForScanAndSink() {
+        assertThat(planScan(FLAT, snapshot(VALID)))
+                .contains("TableSourceScan(table=[[default_catalog, default_database, t]]");
+        tEnv.executeSql(
+                "CREATE TABLE t_src (flag STRING, v STRING) WITH ('connector'='datagen', 'number-of-rows'='1')");
+        assertThat(
+                        tEnv.explainSql(
+                                "INSERT INTO t SELECT flag, v FROM (SELECT flag, LAST_VALUE(v) AS v FROM t_src GROUP BY flag)"))
+                .contains("Sink");
+    }
+
+    @Test
+    void missingHosts() {
+        assertThatThrownBy(() -> planScan(FLAT, snapshot("'connector'='zookeeper', 'path'='/flags'")))
+                .hasStackTraceContaining("Missing required options are:")
+                .hasStackTraceContaining("hosts");
+    }
+
+    @Test
+    void missingPath() {
+        assertThatThrownBy(
+                        () -> planScan(FLAT, snapshot("'connector'='zookeeper', 'hosts'='localhost:2181'")))
+                .hasStackTraceContaining("Missing required options are:")
+                .hasStackTraceContaining("path");
+    }
+
+    @Test
+    void relativePath() {
+        assertThatThrownBy(
+                        () ->
+                                planScan(
+                                        FLAT,
+                                        snapshot(
+                                                "'connector'='zookeeper', 'hosts'='h:1', 'path'='flags'")))
+                .hasStackTraceContaining("'path' must be an absolute znode path starting with '/'");
+    }
+
+    @Test
+    void trailingSlash() {
+        assertThatThrownBy(
+                        () ->
+                                planScan(
+                                        FLAT,
+                                        snapshot(
+                                                "'connector'='zookeeper', 'hosts'='h:1', 'path'='/flags/'")))
+                .hasStackTraceContaining("'path' must not end with '/'");
+    }
+
+    @Test
+    void illegalPathCharacters() {
+        assertThatThrownBy(
+                        () ->
+                                planScan(
+                                        FLAT,
+                                        snapshot(
+                                                "'connector'='zookeeper', 'hosts'='h:1', 'path'='/a//b'")))
+                .hasStackTraceContaining("'path' is not a valid znode path");
+    }
+
+    @Test
+    void unknownFormat() {
+        assertThatThrownBy(() -> planScan(FLAT, snapshot(VALID + ", 'format'='no-such-format'")))
+                .hasStackTraceContaining("no-such-format")
+                .hasStackTraceContaining("format");
+    }
+
+    @Test
+    void rawWithTwoValueColumns() {
+        assertThatThrownBy(
+                        () ->
+                                planScan(
+                                        "flag STRING, a STRING, b STRING, PRIMARY KEY (flag) NOT ENFORCED",
+                                        snapshot(VALID)))
+                .hasStackTraceContaining("'format' = 'raw' needs exactly one value column")
+                .hasStackTraceContaining("[a, b]");
+    }
+
+    @Test
+    void sinkWithoutPrimaryKey() {
+        tEnv.executeSql(
+                "CREATE TABLE t_src (flag STRING, v STRING) WITH ('connector'='datagen', 'number-of-rows'='1')");
+        assertThatThrownBy(() -> planSink("flag STRING, v STRING", VALID))
+                .hasStackTraceContaining("needs a PRIMARY KEY");
+    }
+
+    @Test
+    void scanWithoutPrimaryKey() {
+        assertThatThrownBy(() -> planScan("flag STRING, v STRING", snapshot(VALID)))
+                .hasStackTraceContaining("needs a PRIMARY KEY");
+    }
+
+    @Test
+    void nonStringKeyColumn() {
+        assertThatThrownBy(
+                        () -> planScan("id INT, v STRING, PRIMARY KEY (id) NOT ENFORCED", snapshot(VALID)))
+                .hasStackTraceContaining("PRIMARY KEY column 'id' must be a STRING");
+    }
+
+    @Test
+    void relativePathModeNeedsOneKey() {
+        assertThatThrownBy(
+                        () ->
+                                planScan(
+                                        "a STRING, b STRING, v STRING, PRIMARY KEY (a, b) NOT ENFORCED",
+                                        snapshot(VALID + ", 'key.mode'='relative-path'")))
+                .hasStackTraceContaining("'key.mode' = 'relative-path' needs a PRIMARY KEY of exactly one");
+    }
+
+    @Test
+    void unknownKeyMode() {
+        assertThatThrownBy(() -> planScan(FLAT, snapshot(VALID + ", 'key.mode'='flat'")))
+                .hasStackTraceContaining("key.mode");
+    }
+
+    @Test
+    void initialAndLatestAreNotSupportedYet() {
+        assertThatThrownBy(() -> planScan(FLAT, VALID))
+                .hasStackTraceContaining("'scan.startup.mode' = 'initial' is not supported yet");
+        tEnv.executeSql("DROP TABLE t");
+        assertThatThrownBy(() -> planScan(FLAT, VALID + ", 'scan.startup.mode'='latest'"))
+                .hasStackTraceContaining("'scan.startup.mode' = 'latest' is not supported yet");
+    }
+
+    @Test
+    void exactlyOnceIsRejectedWithReason() {
+        tEnv.executeSql(
+                "CREATE TABLE t_src (flag STRING, v STRING) WITH ('connector'='datagen', 'number-of-rows'='1')");
+        assertThatThrownBy(() -> planSink(FLAT, VALID + ", 'sink.delivery-guarantee'='exactly-once'"))
+                .hasStackTraceContaining("'sink.delivery-guarantee' = 'exactly-once' is not supported")
+                .hasStackTraceContaining("idempotent");
+    }
+
+    @Test
+    void wrongTypes() {
+        assertThatThrownBy(() -> planScan(FLAT, snapshot(VALID + ", 'scan.read.batch-size'='many'")))
+                .hasStackTraceContaining("scan.read.batch-size");
+        tEnv.executeSql("DROP TABLE t");
+        assertThatThrownBy(() -> planScan(FLAT, snapshot(VALID + ", 'session.timeout'='soon'")))
+                .hasStackTraceContaining("session.timeout");
+    }
+
+    @Test
+    void outOfRangeValues() {
+        assertThatThrownBy(() -> planScan(FLAT, snapshot(VALID + ", 'scan.read.batch-size'='0'")))
+                .hasStackTraceContaining("'scan.read.batch-size' must be between 1 and 1000");
+        tEnv.executeSql("DROP TABLE t");
+        tEnv.executeSql(
+                "CREATE TABLE t_src (flag STRING, v STRING) WITH ('connector'='datagen', 'number-of-rows'='1')");
+        assertThatThrownBy(() -> planSink(FLAT, VALID + ", 'sink.buffer-flush.max-rows'='0'"))
+                .hasStackTraceContaining("'sink.buffer-flush.max-rows' must be at least 1");
+    }
+
+    @Test
+    void badJuteMaxBuffer() {
+        assertThatThrownBy(
+                        () -> planScan(FLAT, snapshot(VALID + ", 'properties.jute.maxbuffer'='big'")))
+                .hasStackTraceContaining("'properties.jute.maxbuffer' must be a number of bytes");
+    }
+
+    @Test
+    void unknownOptionIsRejected() {
+        assertThatThrownBy(() -> planScan(FLAT, snapshot(VALID + ", 'sink.flush-rows'='5'")))
+                .hasStackTraceContaining("Unsupported options")
+                .hasStackTraceContaining("sink.flush-rows");
+    }
+
+    @Test
+    void digestUserWithoutPassword() {
+        assertThatThrownBy(() -> planScan(FLAT, snapshot(VALID + ", 'auth.digest.user'='app'")))
+                .hasStackTraceContaining("'auth.digest.user' and 'auth.digest.password' must be set together");
+    }
+
+    @Test
+    void passwordNeverAppearsInErrorsOrExplain() {
+        String secret = "s3cr3t-pw-value";
+        String options =
+                snapshot(
+                        VALID
+                                + ", 'auth.digest.user'='app', 'auth.digest.password'='"
+                                + secret
+                                + "'");
+        assertThat(planScan(FLAT, options)).doesNotContain(secret);
+        tEnv.executeSql("DROP TABLE t");
+        // A failing table: Flink prints the table options in its error message.
+        assertThatThrownBy(() -> planScan(FLAT, options + ", 'scan.read.batch-size'='0'"))
+                .satisfies(
+                        e -> {
+                            StringBuilder all = new StringBuilder();
+                            for (Throwable t = e; t != null; t = t.getCause()) {
+                                all.append(t.getMessage()).append('\n');
+                            }
+                            assertThat(all.toString()).contains("scan.read.batch-size");
+                            assertThat(all.toString()).doesNotContain(secret);
+                        });
+    }
+}

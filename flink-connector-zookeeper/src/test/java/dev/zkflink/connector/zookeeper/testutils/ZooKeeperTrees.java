@@ -1,0 +1,131 @@
+package dev.zkflink.connector.zookeeper.testutils;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** A plain ZooKeeper client for seeding and checking trees in tests: the ground truth. */
+public final class ZooKeeperTrees implements AutoCloseable {
+    private final CuratorFramework client;
+
+    public ZooKeeperTrees(String connectString) throws InterruptedException {
+        client =
+                CuratorFrameworkFactory.builder()
+                        .connectString(connectString)
+                        .retryPolicy(new RetryOneTime(100))
+                        .defaultData(new byte[0])
+                        .build();
+        client.start();
+        client.blockUntilConnected();
+    }
+
+    public CuratorFramework client() {
+        return client;
+    }
+
+    public ZooKeeper zk() throws Exception {
+        return client.getZookeeperClient().getZooKeeper();
+    }
+
+    /** Creates or sets a node (parents created empty). */
+    public void put(String path, String data) throws Exception {
+        put(path, data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void put(String path, byte[] data) throws Exception {
+        try {
+            client.create().creatingParentsIfNeeded().forPath(path, data);
+        } catch (KeeperException.NodeExistsException e) {
+            client.setData().forPath(path, data);
+        }
+    }
+
+    /** Creates many siblings fast: multi() batches of 500 creates. Parent must exist. */
+    public void createChildren(String parent, List<String> names, List<byte[]> data)
+            throws Exception {
+        client.create().creatingParentsIfNeeded().forPath(parent);
+        List<Op> ops = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            ops.add(
+                    Op.create(
+                            parent + "/" + names.get(i),
+                            data.get(i),
+                            ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                            CreateMode.PERSISTENT));
+            if (ops.size() == 500) {
+                zk().multi(ops);
+                ops.clear();
+            }
+        }
+        if (!ops.isEmpty()) {
+            zk().multi(ops);
+        }
+    }
+
+    public String get(String path) throws Exception {
+        return new String(client.getData().forPath(path), StandardCharsets.UTF_8);
+    }
+
+    public Stat stat(String path) throws Exception {
+        return client.checkExists().forPath(path);
+    }
+
+    public boolean exists(String path) throws Exception {
+        return stat(path) != null;
+    }
+
+    /** Every descendant of {@code root} (relative path to UTF-8 data); empty if root is missing. */
+    public Map<String, String> tree(String root) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        if (!exists(root)) {
+            return out;
+        }
+        walk(root, "", out);
+        return out;
+    }
+
+    private void walk(String abs, String rel, Map<String, String> out) throws Exception {
+        for (String child : client.getChildren().forPath(abs)) {
+            String childAbs = abs.equals("/") ? "/" + child : abs + "/" + child;
+            String childRel = rel.isEmpty() ? child : rel + "/" + child;
+            out.put(childRel, get(childAbs));
+            walk(childAbs, childRel, out);
+        }
+    }
+
+    /** Nodes exactly {@code depth} levels below root. */
+    public Map<String, String> level(String root, int depth) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, String> e : tree(root).entrySet()) {
+            if (e.getKey().split("/").length == depth) {
+                out.put(e.getKey(), e.getValue());
+            }
+        }
+        return out;
+    }
+
+    public void deleteAll(String path) throws Exception {
+        try {
+            client.delete().deletingChildrenIfNeeded().forPath(path);
+        } catch (KeeperException.NoNodeException e) {
+            // fine
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}
