@@ -2,12 +2,12 @@ package dev.zkflink.connector.zookeeper.table;
 
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTableTestBase;
 
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
@@ -132,13 +132,19 @@ class ZooKeeperSinkITCase extends ZooKeeperTableTestBase {
                 "CREATE TABLE src_tree "
                         + columns
                         + " WITH ("
-                        + with(src, "'key.mode' = 'relative-path'", "'scan.startup.mode' = 'snapshot'")
+                        + with(
+                                src,
+                                "'key.mode' = 'relative-path'",
+                                "'scan.startup.mode' = 'snapshot'")
                         + ")");
         tEnv.executeSql(
                 "CREATE TABLE dst_tree "
                         + columns
                         + " WITH ("
-                        + with(dst, "'key.mode' = 'relative-path'", "'scan.startup.mode' = 'snapshot'")
+                        + with(
+                                dst,
+                                "'key.mode' = 'relative-path'",
+                                "'scan.startup.mode' = 'snapshot'")
                         + ")");
         tEnv.executeSql("INSERT INTO dst_tree SELECT * FROM src_tree").await();
         assertThat(trees.tree(dst)).isEqualTo(trees.tree(src));
@@ -222,7 +228,8 @@ class ZooKeeperSinkITCase extends ZooKeeperTableTestBase {
             for (Map.Entry<String, String> e : written.entrySet()) {
                 long emitted = Long.parseLong(e.getValue());
                 long landed = trees.stat(root + "/" + e.getKey()).getMtime();
-                // Rows come one second apart: a flush that waited for the next row would be ~1 s late.
+                // Rows come one second apart: a flush that waited for the next row would be ~1 s
+                // late.
                 assertThat(landed - emitted).as("latency of %s", e.getKey()).isLessThan(800);
             }
         } finally {
@@ -266,7 +273,8 @@ class ZooKeeperSinkITCase extends ZooKeeperTableTestBase {
     }
 
     /** Fails the job once, after a checkpoint completed and about half the input went through. */
-    static final class FailOnceAfterCheckpoint implements MapFunction<Row, Row>, CheckpointListener {
+    static final class FailOnceAfterCheckpoint
+            implements MapFunction<Row, Row>, CheckpointListener {
         static final AtomicBoolean CHECKPOINTED = new AtomicBoolean();
         static final AtomicBoolean FAILED = new AtomicBoolean();
         private final int failAfter;

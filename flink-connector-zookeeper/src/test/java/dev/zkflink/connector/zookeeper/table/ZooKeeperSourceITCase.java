@@ -128,7 +128,10 @@ class ZooKeeperSourceITCase extends ZooKeeperTableTestBase {
         StreamTableEnvironment tEnv = streamingTableEnv();
         tEnv.executeSql(
                 "CREATE TABLE backup (rel STRING, v STRING, PRIMARY KEY (rel) NOT ENFORCED) WITH ("
-                        + with(root, "'key.mode' = 'relative-path'", "'scan.startup.mode' = 'snapshot'")
+                        + with(
+                                root,
+                                "'key.mode' = 'relative-path'",
+                                "'scan.startup.mode' = 'snapshot'")
                         + ")");
         assertThat(collectStrings(tEnv.executeSql("SELECT rel, v FROM backup")))
                 .containsExactlyInAnyOrder(
@@ -179,8 +182,11 @@ class ZooKeeperSourceITCase extends ZooKeeperTableTestBase {
     void batchModeGroupBy() throws Exception {
         String root = newRoot("batch");
         String[][] instances = {
-            {"billing", "i-1", "UP"}, {"billing", "i-2", "DOWN"}, {"billing", "i-3", "UP"},
-            {"search", "i-1", "UP"}, {"search", "i-2", "UP"}
+            {"billing", "i-1", "UP"},
+            {"billing", "i-2", "DOWN"},
+            {"billing", "i-3", "UP"},
+            {"search", "i-1", "UP"},
+            {"search", "i-2", "UP"}
         };
         for (String[] i : instances) {
             trees.put(root + "/" + i[0] + "/" + i[1], "{\"state\":\"" + i[2] + "\"}");
@@ -286,8 +292,7 @@ class ZooKeeperSourceITCase extends ZooKeeperTableTestBase {
                                 "'json.ignore-parse-errors' = 'true'",
                                 "'scan.startup.mode' = 'snapshot'")
                         + ")");
-        assertThat(collectStrings(tEnv.executeSql("SELECT * FROM j2")))
-                .contains("+I[ok, 1]");
+        assertThat(collectStrings(tEnv.executeSql("SELECT * FROM j2"))).contains("+I[ok, 1]");
     }
 
     @Test

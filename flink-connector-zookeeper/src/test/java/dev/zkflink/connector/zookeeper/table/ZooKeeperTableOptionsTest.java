@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * needs no ZooKeeper: the factory validates before anything connects.
  */
 class ZooKeeperTableOptionsTest {
-    private static final String VALID = "'connector'='zookeeper', 'hosts'='localhost:2181', 'path'='/flags'";
+    private static final String VALID =
+            "'connector'='zookeeper', 'hosts'='localhost:2181', 'path'='/flags'";
 
     private TableEnvironment tEnv;
 
@@ -57,7 +58,8 @@ class ZooKeeperTableOptionsTest {
 
     @Test
     void missingHosts() {
-        assertThatThrownBy(() -> planScan(FLAT, snapshot("'connector'='zookeeper', 'path'='/flags'")))
+        assertThatThrownBy(
+                        () -> planScan(FLAT, snapshot("'connector'='zookeeper', 'path'='/flags'")))
                 .hasStackTraceContaining("Missing required options are:")
                 .hasStackTraceContaining("hosts");
     }
@@ -65,7 +67,11 @@ class ZooKeeperTableOptionsTest {
     @Test
     void missingPath() {
         assertThatThrownBy(
-                        () -> planScan(FLAT, snapshot("'connector'='zookeeper', 'hosts'='localhost:2181'")))
+                        () ->
+                                planScan(
+                                        FLAT,
+                                        snapshot(
+                                                "'connector'='zookeeper', 'hosts'='localhost:2181'")))
                 .hasStackTraceContaining("Missing required options are:")
                 .hasStackTraceContaining("path");
     }
@@ -138,7 +144,10 @@ class ZooKeeperTableOptionsTest {
     @Test
     void nonStringKeyColumn() {
         assertThatThrownBy(
-                        () -> planScan("id INT, v STRING, PRIMARY KEY (id) NOT ENFORCED", snapshot(VALID)))
+                        () ->
+                                planScan(
+                                        "id INT, v STRING, PRIMARY KEY (id) NOT ENFORCED",
+                                        snapshot(VALID)))
                 .hasStackTraceContaining("PRIMARY KEY column 'id' must be a STRING");
     }
 
@@ -149,7 +158,8 @@ class ZooKeeperTableOptionsTest {
                                 planScan(
                                         "a STRING, b STRING, v STRING, PRIMARY KEY (a, b) NOT ENFORCED",
                                         snapshot(VALID + ", 'key.mode'='relative-path'")))
-                .hasStackTraceContaining("'key.mode' = 'relative-path' needs a PRIMARY KEY of exactly one");
+                .hasStackTraceContaining(
+                        "'key.mode' = 'relative-path' needs a PRIMARY KEY of exactly one");
     }
 
     @Test
@@ -171,14 +181,17 @@ class ZooKeeperTableOptionsTest {
     void exactlyOnceIsRejectedWithReason() {
         tEnv.executeSql(
                 "CREATE TABLE t_src (flag STRING, v STRING) WITH ('connector'='datagen', 'number-of-rows'='1')");
-        assertThatThrownBy(() -> planSink(FLAT, VALID + ", 'sink.delivery-guarantee'='exactly-once'"))
-                .hasStackTraceContaining("'sink.delivery-guarantee' = 'exactly-once' is not supported")
+        assertThatThrownBy(
+                        () -> planSink(FLAT, VALID + ", 'sink.delivery-guarantee'='exactly-once'"))
+                .hasStackTraceContaining(
+                        "'sink.delivery-guarantee' = 'exactly-once' is not supported")
                 .hasStackTraceContaining("idempotent");
     }
 
     @Test
     void wrongTypes() {
-        assertThatThrownBy(() -> planScan(FLAT, snapshot(VALID + ", 'scan.read.batch-size'='many'")))
+        assertThatThrownBy(
+                        () -> planScan(FLAT, snapshot(VALID + ", 'scan.read.batch-size'='many'")))
                 .hasStackTraceContaining("scan.read.batch-size");
         tEnv.executeSql("DROP TABLE t");
         assertThatThrownBy(() -> planScan(FLAT, snapshot(VALID + ", 'session.timeout'='soon'")))
@@ -199,7 +212,10 @@ class ZooKeeperTableOptionsTest {
     @Test
     void badJuteMaxBuffer() {
         assertThatThrownBy(
-                        () -> planScan(FLAT, snapshot(VALID + ", 'properties.jute.maxbuffer'='big'")))
+                        () ->
+                                planScan(
+                                        FLAT,
+                                        snapshot(VALID + ", 'properties.jute.maxbuffer'='big'")))
                 .hasStackTraceContaining("'properties.jute.maxbuffer' must be a number of bytes");
     }
 
@@ -213,7 +229,8 @@ class ZooKeeperTableOptionsTest {
     @Test
     void digestUserWithoutPassword() {
         assertThatThrownBy(() -> planScan(FLAT, snapshot(VALID + ", 'auth.digest.user'='app'")))
-                .hasStackTraceContaining("'auth.digest.user' and 'auth.digest.password' must be set together");
+                .hasStackTraceContaining(
+                        "'auth.digest.user' and 'auth.digest.password' must be set together");
     }
 
     @Test

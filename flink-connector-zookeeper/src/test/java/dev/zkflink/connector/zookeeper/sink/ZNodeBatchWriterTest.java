@@ -1,0 +1,64 @@
+package dev.zkflink.connector.zookeeper.sink;
+
+import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Transaction sizing and ordering rules; no server needed. */
+class ZNodeBatchWriterTest {
+
+    private static ZNodeBatchWriter writer() {
+        return new ZNodeBatchWriter(
+                null,
+                ZooKeeperWriteOptions.builder()
+                        .setConnection(
+                                ZooKeeperConnectionOptions.builder().setHosts("zk:2181").build())
+                        .build());
+    }
+
+    @Test
+    void chunksStayUnderTheRequestLimit() {
+        List<ZNodeMutation> mutations = new ArrayList<>();
+        for (int i = 0; i < 1100; i++) {
+            mutations.add(ZNodeMutation.upsert("/t/k-" + i, new byte[1024]));
+        }
+        List<List<ZNodeMutation>> chunks = writer().chunk(mutations);
+        assertThat(chunks.size()).isGreaterThan(1); // 1,100 x 1 KiB would exceed 1 MiB
+        int total = 0;
+        for (List<ZNodeMutation> chunk : chunks) {
+            long bytes = 0;
+            for (ZNodeMutation m : chunk) {
+                bytes += ZNodeBatchWriter.estimate(m);
+            }
+            assertThat(bytes).isLessThan(1048575);
+            total += chunk.size();
+        }
+        assertThat(total).isEqualTo(1100);
+    }
+
+    @Test
+    void aDeleteAndAWriteBelowItNeverShareATransaction() {
+        List<List<ZNodeMutation>> chunks =
+                writer().chunk(
+                                Arrays.asList(
+                                        ZNodeMutation.upsert("/t/x", new byte[1]),
+                                        ZNodeMutation.delete("/t/a"),
+                                        ZNodeMutation.upsert("/t/a/b", new byte[1]),
+                                        ZNodeMutation.upsert("/t/y", new byte[1]),
+                                        ZNodeMutation.delete("/t/y")));
+        assertThat(chunks).hasSize(3);
+        assertThat(chunks.get(0))
+                .extracting(ZNodeMutation::getPath)
+                .containsExactly("/t/x", "/t/a");
+        assertThat(chunks.get(1))
+                .extracting(ZNodeMutation::getPath)
+                .containsExactly("/t/a/b", "/t/y");
+        assertThat(chunks.get(2)).extracting(ZNodeMutation::getPath).containsExactly("/t/y");
+    }
+}

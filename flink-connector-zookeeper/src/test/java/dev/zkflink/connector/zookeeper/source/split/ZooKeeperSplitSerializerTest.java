@@ -1,0 +1,70 @@
+package dev.zkflink.connector.zookeeper.source.split;
+
+import dev.zkflink.connector.zookeeper.source.enumerator.ZooKeeperEnumeratorState;
+import dev.zkflink.connector.zookeeper.source.enumerator.ZooKeeperEnumeratorStateSerializer;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Collections;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ZooKeeperSplitSerializerTest {
+
+    private static ZooKeeperSplit split() {
+        char[] longName = new char[70_000]; // longer than writeUTF allows
+        Arrays.fill(longName, 'n');
+        return new ZooKeeperSplit(
+                "snapshot-7",
+                Arrays.asList(
+                        SplitEntry.subtree("svc/billing"),
+                        SplitEntry.nodeOnly("apps"),
+                        SplitEntry.subtree("ünïcode/" + new String(longName))),
+                1,
+                42);
+    }
+
+    @Test
+    void splitRoundTripKeepsEntriesAndProgress() throws IOException {
+        ZooKeeperSplit split = split();
+        byte[] bytes = ZooKeeperSplitSerializer.INSTANCE.serialize(split);
+        ZooKeeperSplit back =
+                ZooKeeperSplitSerializer.INSTANCE.deserialize(
+                        ZooKeeperSplitSerializer.INSTANCE.getVersion(), bytes);
+        assertThat(back).isEqualTo(split);
+        assertThat(back.getNextEntry()).isEqualTo(1);
+        assertThat(back.getNodesEmittedInEntry()).isEqualTo(42);
+        assertThat(back.getEntries().get(1).isWithDescendants()).isFalse();
+    }
+
+    @Test
+    void unknownSplitVersionIsRejected() {
+        assertThatThrownBy(() -> ZooKeeperSplitSerializer.INSTANCE.deserialize(99, new byte[0]))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("version 99");
+    }
+
+    @Test
+    void enumeratorStateRoundTrip() throws IOException {
+        ZooKeeperEnumeratorStateSerializer serializer = new ZooKeeperEnumeratorStateSerializer();
+        ZooKeeperEnumeratorState state =
+                new ZooKeeperEnumeratorState(Arrays.asList(split(), split()), true);
+        ZooKeeperEnumeratorState back =
+                serializer.deserialize(serializer.getVersion(), serializer.serialize(state));
+        assertThat(back.isPlanned()).isTrue();
+        assertThat(back.getRemainingSplits()).containsExactly(split(), split());
+
+        ZooKeeperEnumeratorState empty =
+                serializer.deserialize(
+                        serializer.getVersion(),
+                        serializer.serialize(
+                                new ZooKeeperEnumeratorState(Collections.emptyList(), false)));
+        assertThat(empty.isPlanned()).isFalse();
+        assertThat(empty.getRemainingSplits()).isEmpty();
+        assertThatThrownBy(() -> serializer.deserialize(2, new byte[0]))
+                .hasMessageContaining("version 2");
+    }
+}
