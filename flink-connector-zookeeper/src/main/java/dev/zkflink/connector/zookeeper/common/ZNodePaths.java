@@ -4,6 +4,9 @@ import org.apache.zookeeper.common.PathUtils;
 
 /** Path helpers shared by the source and the sink. */
 public final class ZNodePaths {
+    /** ZooKeeper's own subtree ({@code /zookeeper}: quotas, config); never a table row. */
+    public static final String SYSTEM_NODE = "zookeeper";
+
     private ZNodePaths() {}
 
     /** Validates a table root: absolute, no trailing slash, legal for ZooKeeper. */

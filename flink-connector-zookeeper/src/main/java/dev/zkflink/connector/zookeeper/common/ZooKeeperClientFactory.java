@@ -17,6 +17,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ZooKeeperClientFactory {
     private static final byte[] EMPTY = new byte[0];
+    private static final String CLIENT_CNXN_SOCKET = "zookeeper.clientCnxnSocket";
+    private static final String[] SOCKET_SIMPLE_NAMES = {
+        "ClientCnxnSocketNetty", "ClientCnxnSocketNIO"
+    };
 
     private ZooKeeperClientFactory() {}
 
@@ -55,12 +59,30 @@ public final class ZooKeeperClientFactory {
         return client;
     }
 
+    /**
+     * ZooKeeper accepts the simple names {@code ClientCnxnSocketNetty} and {@code
+     * ClientCnxnSocketNIO} and resolves them to its own classes. The SQL jar relocates ZooKeeper,
+     * so a fully qualified {@code org.apache.zookeeper...} name would not load: reduce it to the
+     * simple name. (No package literal here on purpose: the shade plugin would rewrite it.)
+     */
+    static String clientPropertyValue(String key, String value) {
+        if (CLIENT_CNXN_SOCKET.equals(key) && value != null) {
+            String trimmed = value.trim();
+            for (String simple : SOCKET_SIMPLE_NAMES) {
+                if (trimmed.endsWith("." + simple)) {
+                    return simple;
+                }
+            }
+        }
+        return value;
+    }
+
     /** Creates an unstarted client. */
     public static CuratorFramework create(
             ZooKeeperConnectionOptions options, int clientMaxPacketBytes) {
         ZKClientConfig clientConfig = new ZKClientConfig();
         for (Map.Entry<String, String> e : options.getClientProperties().entrySet()) {
-            clientConfig.setProperty(e.getKey(), e.getValue());
+            clientConfig.setProperty(e.getKey(), clientPropertyValue(e.getKey(), e.getValue()));
         }
         clientConfig.setProperty(
                 ZooKeeperLimits.JUTE_MAXBUFFER, String.valueOf(clientMaxPacketBytes));

@@ -33,11 +33,12 @@ import java.util.concurrent.TimeoutException;
  * Applies collapsed mutations in {@code multi()} transactions sized under {@code jute.maxbuffer}.
  *
  * <p>ZooKeeper has no upsert, and a {@code multi()} fails whole on the first wrong guess. The
- * writer guesses from the paths it has written before (create for unknown paths, setData for known
- * ones); when a guess is wrong it checks the existence of the chunk's paths and their parents with
- * one pipelined round of {@code exists} calls and plans the chunk exactly. A NodeExists race thus
- * becomes a setData, a missing parent becomes a create of empty persistent nodes, a missing node on
- * delete counts as deleted, and a delete of a node with children deletes its subtree.
+ * writer guesses from the paths it has written before (setData for known ones; for unknown ones,
+ * what the last check found for most unknown paths); when a guess is wrong it checks the existence
+ * of the chunk's paths and their parents with one pipelined round of {@code exists} calls and plans
+ * the chunk exactly. A NodeExists race thus becomes a setData, a missing parent becomes a create of
+ * empty persistent nodes, a missing node on delete counts as deleted, and a delete of a node with
+ * children deletes its subtree.
  *
  * <p>Transient errors (ConnectionLoss, OperationTimeout, SessionExpired) are retried with
  * exponential backoff up to {@code sink.max-retries}; everything is idempotent, so replaying a
@@ -55,6 +56,13 @@ final class ZNodeBatchWriter {
     private final ZooKeeperWriteOptions options;
     private final int requestBudget;
     private final Set<String> knownToExist = new HashSet<>();
+
+    /**
+     * What the last verification found for paths this writer had not written before: mostly
+     * existing (a job updating a tree it did not create) or mostly missing (a job creating one).
+     * Unknown paths are guessed the same way, so either kind of job needs one round trip per chunk.
+     */
+    private boolean unknownPathsUsuallyExist;
 
     ZNodeBatchWriter(CuratorFramework client, ZooKeeperWriteOptions options) {
         this.client = client;
@@ -152,6 +160,7 @@ final class ZNodeBatchWriter {
                                     e);
                         }
                         verified = existence(pathsToCheck(pending), transientFailures);
+                        learnFrom(pending, verified);
                         break;
                     case NOTEMPTY:
                         deleteSubtree(path);
@@ -181,7 +190,7 @@ final class ZNodeBatchWriter {
             }
             boolean exists =
                     verified == null
-                            ? knownToExist.contains(path)
+                            ? unknownPathsUsuallyExist || knownToExist.contains(path)
                             : verified.getOrDefault(path, false);
             if (exists) {
                 ops.add(Op.setData(path, m.getData(), -1));
@@ -205,6 +214,22 @@ final class ZNodeBatchWriter {
             createdHere.add(path);
         }
         return ops;
+    }
+
+    private void learnFrom(List<ZNodeMutation> chunk, Map<String, Boolean> verified) {
+        int upserts = 0;
+        int existing = 0;
+        for (ZNodeMutation m : chunk) {
+            if (!m.isDelete()) {
+                upserts++;
+                if (verified.getOrDefault(m.getPath(), false)) {
+                    existing++;
+                }
+            }
+        }
+        if (upserts > 0) {
+            unknownPathsUsuallyExist = existing * 2 > upserts;
+        }
     }
 
     private static Collection<String> pathsToCheck(List<ZNodeMutation> chunk) {

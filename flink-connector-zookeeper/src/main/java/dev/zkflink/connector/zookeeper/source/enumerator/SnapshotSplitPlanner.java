@@ -2,6 +2,7 @@ package dev.zkflink.connector.zookeeper.source.enumerator;
 
 import dev.zkflink.connector.zookeeper.common.KeyMode;
 import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
+import dev.zkflink.connector.zookeeper.common.ZNodePaths;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.source.split.SplitEntry;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
@@ -83,6 +84,11 @@ public final class SnapshotSplitPlanner {
                         new ArrayList<>(((OpResult.GetChildrenResult) r).getChildren());
                 Collections.sort(names);
                 for (String name : names) {
+                    if (parents.get(i).isEmpty()
+                            && "/".equals(layout.getRootPath())
+                            && ZNodePaths.SYSTEM_NODE.equals(name)) {
+                        continue; // ZooKeeper's own /zookeeper subtree is not table data
+                    }
                     children.add(parents.get(i).isEmpty() ? name : parents.get(i) + "/" + name);
                 }
             } else {

@@ -19,21 +19,22 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * Walks one {@link SplitEntry} breadth-first with sorted children, a round of batched reads at a
- * time. Nodes deleted while walking are skipped. The order is deterministic for an unchanged tree,
- * which is what lets a restored reader skip the nodes it already emitted.
+ * Walks all entries of a split breadth-first in one queue, with sorted children, a round of batched
+ * reads at a time; reads of many small entries share requests. Nodes deleted while walking are
+ * skipped. The order is fixed for an unchanged tree, which lets a restored reader skip the nodes it
+ * already emitted.
  */
 final class SubtreeWalker {
     private final ZNodeTreeLayout layout;
     private final ZNodeBatchReader reader;
-    private final boolean descend;
     private final Deque<Pending> queue = new ArrayDeque<>();
 
-    SubtreeWalker(ZNodeTreeLayout layout, ZNodeBatchReader reader, SplitEntry entry) {
+    SubtreeWalker(ZNodeTreeLayout layout, ZNodeBatchReader reader, List<SplitEntry> entries) {
         this.layout = layout;
         this.reader = reader;
-        this.descend = entry.isWithDescendants();
-        enqueue(entry.getRelativePath());
+        for (SplitEntry entry : entries) {
+            enqueue(entry.getRelativePath(), entry.isWithDescendants());
+        }
     }
 
     boolean hasNext() {
@@ -62,7 +63,7 @@ final class SubtreeWalker {
                 }
                 throw new IOException(
                         String.format(
-                                "%s of '%s' failed with %s.",
+                                "%s of '%s' failed with ZooKeeper code %s.",
                                 p.list ? "getChildren" : "getData",
                                 layout.absolute(p.relative),
                                 KeeperException.Code.get(err)));
@@ -72,7 +73,9 @@ final class SubtreeWalker {
                         new ArrayList<>(((OpResult.GetChildrenResult) r).getChildren());
                 Collections.sort(names);
                 for (String name : names) {
-                    enqueue(p.relative.isEmpty() ? name : p.relative + "/" + name);
+                    if (!isSystemNode(p.relative, name)) {
+                        enqueue(p.relative.isEmpty() ? name : p.relative + "/" + name, true);
+                    }
                 }
             } else {
                 OpResult.GetDataResult data = (OpResult.GetDataResult) r;
@@ -82,32 +85,40 @@ final class SubtreeWalker {
                                 layout.absolute(p.relative),
                                 data.getData(),
                                 data.getStat()));
-                if (descend
+                if (p.descend
                         && layout.getKeyMode() == KeyMode.RELATIVE_PATH
                         && data.getStat().getNumChildren() > 0) {
-                    queue.add(new Pending(p.relative, true));
+                    queue.add(new Pending(p.relative, true, true));
                 }
             }
         }
         return rows;
     }
 
-    private void enqueue(String relative) {
+    private boolean isSystemNode(String parentRelative, String name) {
+        return parentRelative.isEmpty()
+                && "/".equals(layout.getRootPath())
+                && ZNodePaths.SYSTEM_NODE.equals(name);
+    }
+
+    private void enqueue(String relative, boolean descend) {
         int depth = ZNodePaths.depth(relative);
         if (layout.isRow(depth)) {
-            queue.add(new Pending(relative, false));
+            queue.add(new Pending(relative, false, descend));
         } else if (descend && layout.mayHaveRowsBelow(depth)) {
-            queue.add(new Pending(relative, true));
+            queue.add(new Pending(relative, true, true));
         }
     }
 
     private static final class Pending {
         final String relative;
         final boolean list;
+        final boolean descend;
 
-        Pending(String relative, boolean list) {
+        Pending(String relative, boolean list, boolean descend) {
             this.relative = relative;
             this.list = list;
+            this.descend = descend;
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.zkflink.connector.zookeeper.source.reader;
 
 import dev.zkflink.connector.zookeeper.source.ZNodeDeserializer;
+import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplitState;
 
 import org.apache.flink.api.connector.source.SourceOutput;
@@ -9,7 +10,7 @@ import org.apache.flink.util.Collector;
 
 /** Decodes nodes into records and advances the split's progress. */
 final class ZooKeeperRecordEmitter<T>
-        implements RecordEmitter<ZNodeReadEvent, T, ZooKeeperSplitState> {
+        implements RecordEmitter<ZNodeRecord, T, ZooKeeperSplitState> {
     private final ZNodeDeserializer<T> deserializer;
     private final OutputCollector<T> collector = new OutputCollector<>();
 
@@ -18,14 +19,10 @@ final class ZooKeeperRecordEmitter<T>
     }
 
     @Override
-    public void emitRecord(ZNodeReadEvent event, SourceOutput<T> output, ZooKeeperSplitState state)
+    public void emitRecord(ZNodeRecord node, SourceOutput<T> output, ZooKeeperSplitState state)
             throws Exception {
-        if (event.node == null) {
-            state.entryFinished(event.entryIndex);
-            return;
-        }
         collector.output = output;
-        deserializer.deserialize(event.node, collector);
+        deserializer.deserialize(node, collector);
         state.nodeEmitted();
     }
 

@@ -2,6 +2,7 @@ package dev.zkflink.connector.zookeeper.source.reader;
 
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.source.ZNodeDeserializer;
+import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplitState;
@@ -14,7 +15,7 @@ import java.util.Map;
 /** Snapshot reader: one fetcher thread reads splits; the task thread decodes and emits rows. */
 public final class ZooKeeperSourceReader<T>
         extends SingleThreadMultiplexSourceReaderBase<
-                ZNodeReadEvent, T, ZooKeeperSplit, ZooKeeperSplitState> {
+                ZNodeRecord, T, ZooKeeperSplit, ZooKeeperSplitState> {
 
     public ZooKeeperSourceReader(
             ZNodeTreeLayout layout,

@@ -18,14 +18,13 @@ import org.apache.curator.framework.CuratorFramework;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 
 /**
  * Reads snapshot splits one after another. Each {@link #fetch()} does one round of pipelined,
  * batched reads ({@code batch-size x max-in-flight} ops), so the fetcher stays responsive to
  * wake-ups and the emitter gets a steady stream of rows.
  */
-final class ZooKeeperSplitReader implements SplitReader<ZNodeReadEvent, ZooKeeperSplit> {
+final class ZooKeeperSplitReader implements SplitReader<ZNodeRecord, ZooKeeperSplit> {
     private final ZNodeTreeLayout layout;
     private final ZooKeeperReadOptions options;
     private final Deque<ZooKeeperSplit> splits = new ArrayDeque<>();
@@ -34,9 +33,8 @@ final class ZooKeeperSplitReader implements SplitReader<ZNodeReadEvent, ZooKeepe
     private ZNodeBatchReader reader;
 
     private ZooKeeperSplit current;
-    private int entryIndex;
-    private long toSkip;
     private SubtreeWalker walker;
+    private long toSkip;
 
     ZooKeeperSplitReader(ZNodeTreeLayout layout, ZooKeeperReadOptions options) {
         this.layout = layout;
@@ -44,60 +42,33 @@ final class ZooKeeperSplitReader implements SplitReader<ZNodeReadEvent, ZooKeepe
     }
 
     @Override
-    public RecordsWithSplitIds<ZNodeReadEvent> fetch() throws IOException {
-        RecordsBySplits.Builder<ZNodeReadEvent> out = new RecordsBySplits.Builder<>();
-        if (current == null && !startNextSplit()) {
-            return out.build();
+    public RecordsWithSplitIds<ZNodeRecord> fetch() throws IOException {
+        RecordsBySplits.Builder<ZNodeRecord> out = new RecordsBySplits.Builder<>();
+        if (current == null) {
+            current = splits.poll();
+            if (current == null) {
+                return out.build();
+            }
+            ensureClient();
+            walker = new SubtreeWalker(layout, reader, current.getEntries());
+            toSkip = current.getNodesEmitted();
         }
         String id = current.splitId();
-        if (entryIndex >= current.getEntries().size()) {
-            out.addFinishedSplit(id);
-            current = null;
-            return out.build();
-        }
-        ensureClient();
-        if (walker == null) {
-            walker = new SubtreeWalker(layout, reader, current.getEntries().get(entryIndex));
-        }
         if (walker.hasNext()) {
-            List<ZNodeRecord> rows = walker.next(options.getBatchSize() * options.getMaxInFlight());
-            for (ZNodeRecord row : rows) {
+            for (ZNodeRecord row : walker.next(options.getBatchSize() * options.getMaxInFlight())) {
                 if (toSkip > 0) {
                     toSkip--; // emitted before the checkpoint we restored from
                 } else {
-                    out.add(id, ZNodeReadEvent.node(row, entryIndex));
+                    out.add(id, row);
                 }
             }
         }
         if (!walker.hasNext()) {
-            out.add(id, ZNodeReadEvent.entryEnd(entryIndex));
+            out.addFinishedSplit(id);
+            current = null;
             walker = null;
-            toSkip = 0;
-            entryIndex++;
-            if (entryIndex >= current.getEntries().size()) {
-                out.addFinishedSplit(id);
-                current = null;
-            }
         }
         return out.build();
-    }
-
-    private boolean startNextSplit() {
-        while (!splits.isEmpty()) {
-            ZooKeeperSplit split = splits.poll();
-            if (split.getNextEntry() < split.getEntries().size()) {
-                current = split;
-                entryIndex = split.getNextEntry();
-                toSkip = split.getNodesEmittedInEntry();
-                walker = null;
-                return true;
-            }
-            // Fully read before a restore; nothing to do but report it finished.
-            current = split;
-            entryIndex = split.getEntries().size();
-            return true;
-        }
-        return false;
     }
 
     private void ensureClient() throws IOException {

@@ -9,26 +9,24 @@ import java.util.Objects;
 /**
  * A slice of the snapshot: a list of {@link SplitEntry subtrees}, plus how far a reader got.
  *
- * <p>Progress is the index of the first entry not fully emitted and the number of nodes of that
- * entry already emitted. Children are read in sorted order, so on restore the reader skips exactly
- * what was emitted before the checkpoint (as long as that part of the tree did not change).
+ * <p>A reader walks all entries of a split breadth-first, in one queue, with children in sorted
+ * order, so the order of the nodes it emits is fixed for an unchanged tree. Progress is therefore
+ * one number: how many nodes were emitted. A restored reader walks the split again and skips that
+ * many (exact as long as that part of the tree did not change meanwhile).
  */
 public final class ZooKeeperSplit implements SourceSplit {
     private final String splitId;
     private final List<SplitEntry> entries;
-    private final int nextEntry;
-    private final long nodesEmittedInEntry;
+    private final long nodesEmitted;
 
     public ZooKeeperSplit(String splitId, List<SplitEntry> entries) {
-        this(splitId, entries, 0, 0);
+        this(splitId, entries, 0);
     }
 
-    public ZooKeeperSplit(
-            String splitId, List<SplitEntry> entries, int nextEntry, long nodesEmittedInEntry) {
+    public ZooKeeperSplit(String splitId, List<SplitEntry> entries, long nodesEmitted) {
         this.splitId = splitId;
         this.entries = Collections.unmodifiableList(entries);
-        this.nextEntry = nextEntry;
-        this.nodesEmittedInEntry = nodesEmittedInEntry;
+        this.nodesEmitted = nodesEmitted;
     }
 
     @Override
@@ -40,12 +38,9 @@ public final class ZooKeeperSplit implements SourceSplit {
         return entries;
     }
 
-    public int getNextEntry() {
-        return nextEntry;
-    }
-
-    public long getNodesEmittedInEntry() {
-        return nodesEmittedInEntry;
+    /** Nodes of this split already emitted (before a checkpoint this split was restored from). */
+    public long getNodesEmitted() {
+        return nodesEmitted;
     }
 
     @Override
@@ -54,15 +49,14 @@ public final class ZooKeeperSplit implements SourceSplit {
             return false;
         }
         ZooKeeperSplit that = (ZooKeeperSplit) o;
-        return nextEntry == that.nextEntry
-                && nodesEmittedInEntry == that.nodesEmittedInEntry
+        return nodesEmitted == that.nodesEmitted
                 && splitId.equals(that.splitId)
                 && entries.equals(that.entries);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(splitId, entries, nextEntry, nodesEmittedInEntry);
+        return Objects.hash(splitId, entries, nodesEmitted);
     }
 
     @Override
@@ -71,10 +65,8 @@ public final class ZooKeeperSplit implements SourceSplit {
                 + splitId
                 + ", entries="
                 + entries.size()
-                + ", nextEntry="
-                + nextEntry
-                + ", nodesEmittedInEntry="
-                + nodesEmittedInEntry
+                + ", nodesEmitted="
+                + nodesEmitted
                 + "}";
     }
 }

@@ -6,7 +6,7 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 
 import java.io.IOException;
 
-/** Versioned serializer for {@link ZooKeeperSplit}. Version 1: id, entries, progress. */
+/** Versioned serializer for {@link ZooKeeperSplit}. Version 1: id, entries, nodes emitted. */
 public final class ZooKeeperSplitSerializer implements SimpleVersionedSerializer<ZooKeeperSplit> {
     public static final ZooKeeperSplitSerializer INSTANCE = new ZooKeeperSplitSerializer();
     public static final int VERSION = 1;
@@ -39,12 +39,11 @@ public final class ZooKeeperSplitSerializer implements SimpleVersionedSerializer
     static void write(DataOutputSerializer out, ZooKeeperSplit split) throws IOException {
         BinaryIO.writeString(out, split.splitId());
         BinaryIO.writeEntries(out, split.getEntries());
-        out.writeInt(split.getNextEntry());
-        out.writeLong(split.getNodesEmittedInEntry());
+        out.writeLong(split.getNodesEmitted());
     }
 
     static ZooKeeperSplit read(DataInputDeserializer in) throws IOException {
         String id = BinaryIO.readString(in);
-        return new ZooKeeperSplit(id, BinaryIO.readEntries(in), in.readInt(), in.readLong());
+        return new ZooKeeperSplit(id, BinaryIO.readEntries(in), in.readLong());
     }
 }

@@ -3,26 +3,18 @@ package dev.zkflink.connector.zookeeper.source.split;
 /** Mutable progress of a {@link ZooKeeperSplit} on its reader. */
 public final class ZooKeeperSplitState {
     private final ZooKeeperSplit split;
-    private int nextEntry;
-    private long nodesEmittedInEntry;
+    private long nodesEmitted;
 
     public ZooKeeperSplitState(ZooKeeperSplit split) {
         this.split = split;
-        this.nextEntry = split.getNextEntry();
-        this.nodesEmittedInEntry = split.getNodesEmittedInEntry();
+        this.nodesEmitted = split.getNodesEmitted();
     }
 
     public void nodeEmitted() {
-        nodesEmittedInEntry++;
-    }
-
-    public void entryFinished(int entryIndex) {
-        nextEntry = entryIndex + 1;
-        nodesEmittedInEntry = 0;
+        nodesEmitted++;
     }
 
     public ZooKeeperSplit toSplit() {
-        return new ZooKeeperSplit(
-                split.splitId(), split.getEntries(), nextEntry, nodesEmittedInEntry);
+        return new ZooKeeperSplit(split.splitId(), split.getEntries(), nodesEmitted);
     }
 }

@@ -2,6 +2,7 @@ package dev.zkflink.connector.zookeeper.source.reader;
 
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
+import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
 import dev.zkflink.connector.zookeeper.source.split.SplitEntry;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
@@ -57,18 +58,18 @@ class ZooKeeperSplitReaderITCase {
         return new ZooKeeperSplitReader(ZNodeTreeLayout.levels("/r", 2), options);
     }
 
-    /** Drains the reader: node paths in order, plus "|end:i" markers. */
+    /** Drains the reader: node paths in emission order. */
     private static List<String> drain(ZooKeeperSplitReader reader, ZooKeeperSplit split)
             throws Exception {
         reader.handleSplitsChanges(new SplitsAddition<>(Collections.singletonList(split)));
         List<String> out = new ArrayList<>();
         boolean finished = false;
         for (int guard = 0; guard < 100 && !finished; guard++) {
-            RecordsWithSplitIds<ZNodeReadEvent> records = reader.fetch();
+            RecordsWithSplitIds<ZNodeRecord> records = reader.fetch();
             while (records.nextSplit() != null) {
-                ZNodeReadEvent e;
-                while ((e = records.nextRecordFromSplit()) != null) {
-                    out.add(e.node == null ? "|end:" + e.entryIndex : e.node.getRelativePath());
+                ZNodeRecord node;
+                while ((node = records.nextRecordFromSplit()) != null) {
+                    out.add(node.getRelativePath());
                 }
             }
             finished = records.finishedSplits().contains(split.splitId());
@@ -78,7 +79,7 @@ class ZooKeeperSplitReaderITCase {
     }
 
     @Test
-    void readsEntriesInSortedOrderWithEndMarkers() throws Exception {
+    void readsAllEntriesBreadthFirstInSortedOrder() throws Exception {
         ZooKeeperSplitReader reader = reader(2);
         try {
             List<String> out =
@@ -90,8 +91,8 @@ class ZooKeeperSplitReaderITCase {
                                             SplitEntry.subtree("a"), SplitEntry.subtree("b"))));
             assertThat(out)
                     .containsExactly(
-                            "a/i0", "a/i1", "a/i2", "a/i3", "a/i4", "|end:0", "b/i0", "b/i1",
-                            "b/i2", "b/i3", "b/i4", "|end:1");
+                            "a/i0", "a/i1", "a/i2", "a/i3", "a/i4", "b/i0", "b/i1", "b/i2", "b/i3",
+                            "b/i4");
         } finally {
             reader.close();
         }
@@ -101,16 +102,15 @@ class ZooKeeperSplitReaderITCase {
     void restoredSplitSkipsWhatWasEmitted() throws Exception {
         ZooKeeperSplitReader reader = reader(3);
         try {
-            // Entry 0 done, 3 nodes of entry 1 emitted before the checkpoint.
+            // Eight nodes were emitted before the checkpoint this split was restored from.
             List<String> out =
                     drain(
                             reader,
                             new ZooKeeperSplit(
                                     "s",
                                     Arrays.asList(SplitEntry.subtree("a"), SplitEntry.subtree("b")),
-                                    1,
-                                    3));
-            assertThat(out).containsExactly("b/i3", "b/i4", "|end:1");
+                                    8));
+            assertThat(out).containsExactly("b/i3", "b/i4");
         } finally {
             reader.close();
         }

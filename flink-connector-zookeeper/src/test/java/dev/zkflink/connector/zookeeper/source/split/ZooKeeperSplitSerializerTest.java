@@ -23,7 +23,6 @@ class ZooKeeperSplitSerializerTest {
                         SplitEntry.subtree("svc/billing"),
                         SplitEntry.nodeOnly("apps"),
                         SplitEntry.subtree("ünïcode/" + new String(longName))),
-                1,
                 42);
     }
 
@@ -35,8 +34,7 @@ class ZooKeeperSplitSerializerTest {
                 ZooKeeperSplitSerializer.INSTANCE.deserialize(
                         ZooKeeperSplitSerializer.INSTANCE.getVersion(), bytes);
         assertThat(back).isEqualTo(split);
-        assertThat(back.getNextEntry()).isEqualTo(1);
-        assertThat(back.getNodesEmittedInEntry()).isEqualTo(42);
+        assertThat(back.getNodesEmitted()).isEqualTo(42);
         assertThat(back.getEntries().get(1).isWithDescendants()).isFalse();
     }
 

@@ -1,0 +1,313 @@
+package dev.zkflink.connector.zookeeper.benchmark;
+
+import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTrees;
+
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ZKClientConfig;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Snapshot-scan and sink throughput of the connector next to a plain ZooKeeper client doing the
+ * same work against the same server in the same run. Run with:
+ *
+ * <pre>
+ * ./mvnw -B -q -pl flink-connector-zookeeper -am -DskipTests install
+ * ./mvnw -B -q -pl flink-connector-zookeeper exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=dev.zkflink.connector.zookeeper.benchmark.ZooKeeperConnectorBenchmark \
+ *     [-Dexec.args="100000"]
+ * </pre>
+ *
+ * <p>The server is a curator-test TestingServer in the same JVM as the Flink MiniCluster, so the
+ * connector and the anchors share the same two cores. Connector times are end-to-end job times,
+ * including job submission and scheduling (about a second on these machines).
+ */
+public final class ZooKeeperConnectorBenchmark {
+    private static final int PARENTS = 100;
+    private static final int VALUE_BYTES = 100;
+
+    public static void main(String[] args) throws Exception {
+        int requested = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int perParent = requested / PARENTS;
+        int nodes = perParent * PARENTS;
+        byte[] value = new byte[VALUE_BYTES];
+        Arrays.fill(value, (byte) 'v');
+
+        try (TestingServer server = new TestingServer(true);
+                ZooKeeperTrees trees = new ZooKeeperTrees(server.getConnectString())) {
+            ZooKeeper zk = trees.zk();
+            System.out.printf(
+                    Locale.ROOT,
+                    "ZooKeeper connector benchmark: %,d nodes (%d parents x %d), %d-byte values, JDK %s, %d cores%n",
+                    nodes,
+                    PARENTS,
+                    perParent,
+                    VALUE_BYTES,
+                    System.getProperty("java.version"),
+                    Runtime.getRuntime().availableProcessors());
+
+            // ---- seed the scan tree
+            List<String> parents = new ArrayList<>();
+            for (int p = 0; p < PARENTS; p++) {
+                String parent = String.format(Locale.ROOT, "/bench/scan/p-%03d", p);
+                parents.add(parent);
+                List<String> names = new ArrayList<>();
+                List<byte[]> data = new ArrayList<>();
+                for (int i = 0; i < perParent; i++) {
+                    names.add(String.format(Locale.ROOT, "n-%05d", i));
+                    data.add(value);
+                }
+                trees.createChildren(parent, names, data);
+            }
+
+            TableEnvironment batch = tableEnv(RuntimeExecutionMode.BATCH);
+            String hosts = server.getConnectString();
+            // Warm up the planner and the JIT once, outside the measurements.
+            scanWithConnector(batch, hosts, "/bench/scan", 1);
+
+            System.out.println();
+            System.out.println("Snapshot scan (read every node's data):");
+            int sample = Math.min(nodes, 10_000);
+            List<String> sampleParents = parents.subList(0, Math.max(1, sample / perParent));
+            int sampleNodes = sampleParents.size() * perParent;
+            report(
+                    "plain client, blocking getData per node",
+                    sampleNodes,
+                    () -> PlainClientAnchors.readSync(zk, sampleParents));
+            report(
+                    "plain client, pipelined async getData",
+                    nodes,
+                    () -> PlainClientAnchors.readPipelined(zk, parents));
+            report(
+                    "plain client, multi read of 100 getData",
+                    nodes,
+                    () -> PlainClientAnchors.readMulti(zk, parents));
+            trees.put("/bench/empty", "");
+            for (int i = 0; i < 2; i++) {
+                report(
+                        "connector, same SQL job over an empty tree (fixed job cost)",
+                        0,
+                        () -> scanWithConnector(batch, hosts, "/bench/empty", 1));
+            }
+            report(
+                    "connector, SQL batch job, scan.parallelism=1",
+                    nodes,
+                    () -> scanWithConnector(batch, hosts, "/bench/scan", 1));
+            report(
+                    "connector, SQL batch job, scan.parallelism=2",
+                    nodes,
+                    () -> scanWithConnector(batch, hosts, "/bench/scan", 2));
+
+            System.out.println();
+            System.out.println("Snapshot scan of a flat tree (all nodes children of one parent):");
+            List<String> flatNames = new ArrayList<>();
+            List<byte[]> flatData = new ArrayList<>();
+            for (int i = 0; i < nodes; i++) {
+                flatNames.add(String.format(Locale.ROOT, "n-%06d", i));
+                flatData.add(value);
+            }
+            trees.createChildren("/bench/flat", flatNames, flatData);
+            List<String> flatParent = List.of("/bench/flat");
+            // The parent's children list is over 1 MiB: a plain client needs a larger
+            // jute.maxbuffer or it loops in ConnectionLoss. The connector raises its own.
+            ZKClientConfig bigResponses = new ZKClientConfig();
+            bigResponses.setProperty("jute.maxbuffer", String.valueOf(8 << 20));
+            ZooKeeper wideZk = new ZooKeeper(hosts, 30_000, event -> {}, bigResponses);
+            report(
+                    "plain client (jute.maxbuffer 8 MiB), multi read of 100 getData",
+                    nodes,
+                    () -> PlainClientAnchors.readMulti(wideZk, flatParent));
+            wideZk.close();
+            report(
+                    "connector, SQL batch job, scan.parallelism=1",
+                    nodes,
+                    () -> scanFlatWithConnector(batch, hosts, "/bench/flat", 1));
+
+            System.out.println();
+            System.out.println("Sink (create new nodes, then update them):");
+            List<String> samplePaths = flatPaths("/bench/anchor-sync", sample);
+            trees.put("/bench/anchor-sync", "");
+            report(
+                    "plain client, blocking create per node",
+                    sample,
+                    () -> {
+                        PlainClientAnchors.createSync(zk, samplePaths, value);
+                        return 0L;
+                    });
+            trees.put("/bench/anchor-async", "");
+            List<String> asyncPaths = flatPaths("/bench/anchor-async", nodes);
+            report(
+                    "plain client, pipelined async create",
+                    nodes,
+                    () -> {
+                        PlainClientAnchors.createPipelined(zk, asyncPaths, value);
+                        return 0L;
+                    });
+            trees.put("/bench/anchor-multi", "");
+            List<String> multiPaths = flatPaths("/bench/anchor-multi", nodes);
+            report(
+                    "plain client, multi of 1000 creates",
+                    nodes,
+                    () -> {
+                        PlainClientAnchors.createMulti(zk, multiPaths, value);
+                        return 0L;
+                    });
+            report(
+                    "connector, SQL batch INSERT of 0 rows (fixed job cost)",
+                    0,
+                    () -> sinkWithConnector(batch, hosts, "/bench/sink-empty", 0, "z"));
+            report(
+                    "connector, SQL batch INSERT (creates), sink.parallelism=1",
+                    nodes,
+                    () -> sinkWithConnector(batch, hosts, "/bench/sink", nodes, "a"));
+            report(
+                    "plain client, multi of 1000 setData",
+                    nodes,
+                    () -> {
+                        PlainClientAnchors.setDataMulti(zk, multiPaths, value);
+                        return 0L;
+                    });
+            report(
+                    "connector, SQL batch INSERT (updates), sink.parallelism=1",
+                    nodes,
+                    () -> sinkWithConnector(batch, hosts, "/bench/sink", nodes, "b"));
+
+            if (trees.stat("/bench/sink").getNumChildren() != nodes) {
+                throw new IllegalStateException(
+                        "sink wrote " + trees.stat("/bench/sink").getNumChildren() + " nodes");
+            }
+            System.out.println();
+            System.out.println("Checked: the connector's sink wrote all " + nodes + " nodes.");
+        }
+        System.exit(0);
+    }
+
+    private static TableEnvironment tableEnv(RuntimeExecutionMode mode) {
+        Configuration conf = new Configuration();
+        conf.set(ExecutionOptions.RUNTIME_MODE, mode);
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 4);
+        return TableEnvironment.create(
+                EnvironmentSettings.newInstance().withConfiguration(conf).build());
+    }
+
+    private static long scanWithConnector(
+            TableEnvironment tEnv, String hosts, String root, int parallelism) throws Exception {
+        String table = "scan_" + parallelism + "_" + System.nanoTime();
+        tEnv.executeSql(
+                "CREATE TEMPORARY TABLE "
+                        + table
+                        + " (p STRING, n STRING, v STRING, PRIMARY KEY (p, n) NOT ENFORCED) WITH ("
+                        + "'connector' = 'zookeeper', 'hosts' = '"
+                        + hosts
+                        + "', 'path' = '"
+                        + root
+                        + "',"
+                        + " 'scan.startup.mode' = 'snapshot', 'scan.parallelism' = '"
+                        + parallelism
+                        + "')");
+        try (CloseableIterator<Row> it =
+                tEnv.executeSql("SELECT COUNT(*), SUM(CHAR_LENGTH(v)) FROM " + table).collect()) {
+            Object sum = it.next().getField(1);
+            return sum == null ? 0 : ((Number) sum).longValue();
+        }
+    }
+
+    private static long scanFlatWithConnector(
+            TableEnvironment tEnv, String hosts, String root, int parallelism) throws Exception {
+        String table = "flat_" + System.nanoTime();
+        tEnv.executeSql(
+                "CREATE TEMPORARY TABLE "
+                        + table
+                        + " (n STRING, v STRING, PRIMARY KEY (n) NOT ENFORCED) WITH ("
+                        + "'connector' = 'zookeeper', 'hosts' = '"
+                        + hosts
+                        + "', 'path' = '"
+                        + root
+                        + "', 'scan.startup.mode' = 'snapshot', 'scan.parallelism' = '"
+                        + parallelism
+                        + "')");
+        try (CloseableIterator<Row> it =
+                tEnv.executeSql("SELECT COUNT(*), SUM(CHAR_LENGTH(v)) FROM " + table).collect()) {
+            return ((Number) it.next().getField(1)).longValue();
+        }
+    }
+
+    private static long sinkWithConnector(
+            TableEnvironment tEnv, String hosts, String root, int n, String tag) throws Exception {
+        String suffix = tag + "_" + System.nanoTime();
+        tEnv.executeSql(
+                "CREATE TEMPORARY TABLE gen_"
+                        + suffix
+                        + " (id BIGINT) WITH ('connector' = 'datagen',"
+                        + " 'rows-per-second' = '100000000', 'number-of-rows' = '"
+                        + n
+                        + "', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1',"
+                        + " 'fields.id.end' = '"
+                        + Math.max(n, 1)
+                        + "')");
+        tEnv.executeSql(
+                "CREATE TEMPORARY TABLE sink_"
+                        + suffix
+                        + " (k STRING, v STRING, PRIMARY KEY (k) NOT ENFORCED) WITH ("
+                        + "'connector' = 'zookeeper', 'hosts' = '"
+                        + hosts
+                        + "', 'path' = '"
+                        + root
+                        + "',"
+                        + " 'sink.parallelism' = '1')");
+        tEnv.executeSql(
+                        "INSERT INTO sink_"
+                                + suffix
+                                + " SELECT CAST(id AS STRING), REPEAT('"
+                                + tag
+                                + "', "
+                                + VALUE_BYTES
+                                + ") FROM gen_"
+                                + suffix)
+                .await();
+        return 0;
+    }
+
+    private static List<String> flatPaths(String parent, int n) {
+        List<String> paths = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+            paths.add(parent + "/" + i);
+        }
+        return paths;
+    }
+
+    interface Work {
+        long run() throws Exception;
+    }
+
+    private static void report(String what, int nodes, Work work) throws Exception {
+        System.gc();
+        long start = System.nanoTime();
+        work.run();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (nodes == 0) {
+            System.out.printf(Locale.ROOT, "  %-62s %25.2f s%n", what, seconds);
+            return;
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "  %-62s %,9d nodes in %6.2f s = %,9.0f nodes/s%n",
+                what,
+                nodes,
+                seconds,
+                nodes / seconds);
+    }
+}
