@@ -135,11 +135,13 @@ public final class ZNodeBatchReader {
         return new IOException(
                 String.format(
                         "%s('%s') dropped the connection twice while the connection itself is healthy: "
-                                + "its response is larger than this client's response limit "
-                                + "(jute.maxbuffer = %d bytes for this reader). Raise "
-                                + "'properties.jute.maxbuffer' (for example to %d) for this table.",
+                                + "its response is larger than this reader's response limit of %d bytes "
+                                + "('properties.jute.maxbuffer' = %d times ('scan.read.batch-size' + 1)). "
+                                + "Raise 'properties.jute.maxbuffer' for this table (for example to %d), "
+                                + "and on the servers if the table is also written to.",
                         kind,
                         op.getPath(),
+                        clientMaxPacketBytes(options.getJuteMaxBuffer(), batchSize),
                         options.getJuteMaxBuffer(),
                         (long) options.getJuteMaxBuffer() * 4));
     }

@@ -96,9 +96,10 @@ final class ZNodeBatchWriter {
         long bytes = 0;
         for (ZNodeMutation m : mutations) {
             long size = estimate(m);
+            boolean removesSubtree = m.isDelete() || m.replacesSubtree();
             boolean conflict =
                     hasAncestorIn(m.getPath(), deletes)
-                            || (m.isDelete() && coveredPaths.contains(m.getPath()));
+                            || (removesSubtree && coveredPaths.contains(m.getPath()));
             if (!current.isEmpty() && (bytes + size > requestBudget || conflict)) {
                 chunks.add(current);
                 current = new ArrayList<>();
@@ -108,7 +109,7 @@ final class ZNodeBatchWriter {
             }
             current.add(m);
             bytes += size;
-            if (m.isDelete()) {
+            if (removesSubtree) {
                 deletes.add(m.getPath());
             }
             for (String p = m.getPath(); p != null; p = ZNodePaths.parent(p)) {
@@ -164,7 +165,7 @@ final class ZNodeBatchWriter {
                         break;
                     case NOTEMPTY:
                         deleteSubtree(path);
-                        pending.removeIf(m -> m.isDelete() && m.getPath().equals(path));
+                        subtreeDeleted(pending, path);
                         break;
                     default:
                         throw fatal(path, e);
@@ -192,7 +193,12 @@ final class ZNodeBatchWriter {
                     verified == null
                             ? unknownPathsUsuallyExist || knownToExist.contains(path)
                             : verified.getOrDefault(path, false);
-            if (exists) {
+            if (m.replacesSubtree()) {
+                // Deleted and re-written within one flush: remove what was there, then create.
+                if (verified == null || exists) {
+                    ops.add(Op.delete(path, -1));
+                }
+            } else if (exists) {
                 ops.add(Op.setData(path, m.getData(), -1));
                 continue;
             }
@@ -214,6 +220,21 @@ final class ZNodeBatchWriter {
             createdHere.add(path);
         }
         return ops;
+    }
+
+    /** After {@link #deleteSubtree}: a delete of it is done, a replacing upsert is a create. */
+    private static void subtreeDeleted(List<ZNodeMutation> pending, String path) {
+        for (int i = 0; i < pending.size(); i++) {
+            ZNodeMutation m = pending.get(i);
+            if (m.getPath().equals(path)) {
+                if (m.isDelete()) {
+                    pending.remove(i);
+                } else {
+                    pending.set(i, ZNodeMutation.upsert(path, m.getData()));
+                }
+                return;
+            }
+        }
     }
 
     private void learnFrom(List<ZNodeMutation> chunk, Map<String, Boolean> verified) {

@@ -60,6 +60,11 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
 
     private void ensureRoot() throws IOException {
         try {
+            // Check first: creating an existing node still needs CREATE on its parent.
+            if (client.checkExists().forPath(rootPath) != null) {
+                batchWriter.markExisting(rootPath);
+                return;
+            }
             client.create().creatingParentsIfNeeded().forPath(rootPath);
         } catch (KeeperException.NodeExistsException e) {
             // the usual case
@@ -77,8 +82,8 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
             return;
         }
         checkSize(mutation);
-        buffer.remove(mutation.getPath());
-        buffer.put(mutation.getPath(), mutation);
+        ZNodeMutation earlier = buffer.remove(mutation.getPath());
+        buffer.put(mutation.getPath(), earlier == null ? mutation : mutation.after(earlier));
         if (buffer.size() >= options.getBufferFlushMaxRows()) {
             flushBuffer();
         }

@@ -54,6 +54,7 @@ class ZooKeeperSinkITCase extends ZooKeeperTableTestBase {
         trees.put(root + "/pre-existing", "old"); // written by someone else: becomes an update
         trees.put(root + "/doomed", "x");
         trees.put(root + "/doomed/deeper/node", "y"); // a delete removes the whole subtree
+        trees.put(root + "/recreated/child", "c"); // deleted and re-inserted in one flush
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
@@ -72,7 +73,9 @@ class ZooKeeperSinkITCase extends ZooKeeperTableTestBase {
                                         Row.ofKind(RowKind.DELETE, "doomed", "x"),
                                         Row.ofKind(RowKind.DELETE, "never-existed", "z"),
                                         Row.ofKind(RowKind.INSERT, "d", "6"),
-                                        Row.ofKind(RowKind.DELETE, "d", "6")),
+                                        Row.ofKind(RowKind.DELETE, "d", "6"),
+                                        Row.ofKind(RowKind.DELETE, "recreated", ""),
+                                        Row.ofKind(RowKind.INSERT, "recreated", "fresh")),
                                 KV)
                         .setParallelism(1);
         tEnv.createTemporaryView(
@@ -88,6 +91,9 @@ class ZooKeeperSinkITCase extends ZooKeeperTableTestBase {
         expected.put("b", "5");
         expected.put("c", "4");
         expected.put("pre-existing", "new");
+        // Same result as if the delete and the insert had been flushed apart: the old subtree
+        // is gone.
+        expected.put("recreated", "fresh");
         assertThat(trees.tree(root)).isEqualTo(expected);
     }
 
