@@ -79,7 +79,14 @@ public final class ZNodeBatchReader {
                         round.size(),
                         e.code());
                 attempts = awaitConnection(attempts, e);
-                results.addAll(carefully(new ArrayList<>(round), new int[] {0}));
+                int[] carefulAttempts = {attempts};
+                for (int i = 0; i < round.size(); i += batchSize) {
+                    List<Op> request =
+                            new ArrayList<>(
+                                    round.subList(i, Math.min(round.size(), i + batchSize)));
+                    results.addAll(carefully(request, carefulAttempts));
+                }
+                attempts = carefulAttempts[0];
                 done = end;
             }
         }

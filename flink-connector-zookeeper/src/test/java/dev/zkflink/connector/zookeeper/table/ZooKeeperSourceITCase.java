@@ -296,6 +296,44 @@ class ZooKeeperSourceITCase extends ZooKeeperTableTestBase {
     }
 
     @Test
+    void serverRestartDuringScanLosesNothing() throws Exception {
+        String root = newRoot("scan-restart");
+        for (int p = 0; p < 10; p++) {
+            List<String> names = new ArrayList<>();
+            List<byte[]> data = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                names.add(String.format("n-%03d", i));
+                data.add(("" + (p * 500 + i)).getBytes(StandardCharsets.UTF_8));
+            }
+            trees.createChildren(root + "/p-" + p, names, data);
+        }
+        StreamTableEnvironment tEnv = streamingTableEnv();
+        // One read per request and one request at a time: the scan takes seconds.
+        tEnv.executeSql(
+                "CREATE TABLE slow (p STRING, n STRING, v STRING, PRIMARY KEY (p, n) NOT ENFORCED) WITH ("
+                        + with(
+                                root,
+                                "'scan.startup.mode' = 'snapshot'",
+                                "'scan.parallelism' = '1'",
+                                "'scan.read.batch-size' = '1'",
+                                "'scan.read.max-in-flight' = '1'")
+                        + ")");
+        Set<Integer> values = new HashSet<>();
+        int rows = 0;
+        try (org.apache.flink.util.CloseableIterator<Row> it =
+                tEnv.executeSql("SELECT v FROM slow").collect()) {
+            while (it.hasNext()) {
+                values.add(Integer.parseInt((String) it.next().getField(0)));
+                if (++rows == 500) {
+                    server.restart(); // the real server goes away mid-scan and comes back
+                }
+            }
+        }
+        assertThat(rows).isEqualTo(5_000);
+        assertThat(values).hasSize(5_000);
+    }
+
+    @Test
     void missingRootIsAnEmptyTable() throws Exception {
         StreamTableEnvironment tEnv = streamingTableEnv();
         tEnv.executeSql(
