@@ -146,15 +146,7 @@ class ZooKeeperSourceITCase extends ZooKeeperTableTestBase {
     void parallelScanReadsEveryNodeExactlyOnce() throws Exception {
         String root = newRoot("parallel");
         // 5,000 row nodes under 50 top-level parents: splits spread over 4 readers.
-        for (int p = 0; p < 50; p++) {
-            List<String> names = new ArrayList<>();
-            List<byte[]> data = new ArrayList<>();
-            for (int i = 0; i < 100; i++) {
-                names.add(String.format("n-%03d", i));
-                data.add(("" + (p * 100 + i)).getBytes(StandardCharsets.UTF_8));
-            }
-            trees.createChildren(root + "/p-" + p, names, data);
-        }
+        trees.createGrid(root, 50, 100);
         StreamTableEnvironment tEnv = streamingTableEnv();
         tEnv.executeSql(
                 "CREATE TABLE big (p STRING, n STRING, v STRING, PRIMARY KEY (p, n) NOT ENFORCED) WITH ("
@@ -298,15 +290,7 @@ class ZooKeeperSourceITCase extends ZooKeeperTableTestBase {
     @Test
     void serverRestartDuringScanLosesNothing() throws Exception {
         String root = newRoot("scan-restart");
-        for (int p = 0; p < 10; p++) {
-            List<String> names = new ArrayList<>();
-            List<byte[]> data = new ArrayList<>();
-            for (int i = 0; i < 500; i++) {
-                names.add(String.format("n-%03d", i));
-                data.add(("" + (p * 500 + i)).getBytes(StandardCharsets.UTF_8));
-            }
-            trees.createChildren(root + "/p-" + p, names, data);
-        }
+        trees.createGrid(root, 10, 500);
         StreamTableEnvironment tEnv = streamingTableEnv();
         // One read per request and one request at a time: the scan takes seconds.
         tEnv.executeSql(

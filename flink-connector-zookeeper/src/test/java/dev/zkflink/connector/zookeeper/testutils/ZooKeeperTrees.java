@@ -74,6 +74,22 @@ public final class ZooKeeperTrees implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates {@code parents x perParent} nodes {@code root/p-<p>/n-<i>} whose data is their index
+     * {@code p * perParent + i} as a decimal string.
+     */
+    public void createGrid(String root, int parents, int perParent) throws Exception {
+        for (int p = 0; p < parents; p++) {
+            List<String> names = new ArrayList<>();
+            List<byte[]> data = new ArrayList<>();
+            for (int i = 0; i < perParent; i++) {
+                names.add(String.format("n-%05d", i));
+                data.add(String.valueOf(p * perParent + i).getBytes(StandardCharsets.UTF_8));
+            }
+            createChildren(root + "/p-" + p, names, data);
+        }
+    }
+
     public String get(String path) throws Exception {
         return new String(client.getData().forPath(path), StandardCharsets.UTF_8);
     }
