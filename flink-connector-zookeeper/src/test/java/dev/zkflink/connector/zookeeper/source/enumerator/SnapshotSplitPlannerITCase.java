@@ -1,0 +1,86 @@
+package dev.zkflink.connector.zookeeper.source.enumerator;
+
+import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
+import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
+import dev.zkflink.connector.zookeeper.source.split.SplitEntry;
+import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
+import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTrees;
+
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Split planning against a real server: enough splits for the readers, every node covered once. */
+class SnapshotSplitPlannerITCase {
+    private static TestingServer server;
+    private static ZooKeeperTrees trees;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new TestingServer(true);
+        trees = new ZooKeeperTrees(server.getConnectString());
+        // One top-level node holding everything: planning must descend to spread the work.
+        trees.createGrid("/one/only", 20, 10);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        trees.close();
+        server.close();
+    }
+
+    private static List<ZooKeeperSplit> plan(ZNodeTreeLayout layout, int parallelism)
+            throws Exception {
+        ZooKeeperConnectionOptions options =
+                ZooKeeperConnectionOptions.builder().setHosts(server.getConnectString()).build();
+        ZNodeBatchReader reader = new ZNodeBatchReader(trees.client(), options, 100, 1);
+        return new SnapshotSplitPlanner(layout, reader).plan(parallelism);
+    }
+
+    private static List<SplitEntry> entries(List<ZooKeeperSplit> splits) {
+        List<SplitEntry> all = new ArrayList<>();
+        for (ZooKeeperSplit s : splits) {
+            all.addAll(s.getEntries());
+        }
+        return all;
+    }
+
+    @Test
+    void levelsLayoutDescendsBelowANarrowTop() throws Exception {
+        // Rows are /one/{a}/{b}/{c}: three levels; the top has a single child.
+        // Parallelism 2 wants 16 subtrees: level 2 has 20.
+        List<ZooKeeperSplit> splits = plan(ZNodeTreeLayout.levels("/one", 3), 2);
+        List<SplitEntry> entries = entries(splits);
+        assertThat(entries).hasSize(20);
+        assertThat(entries).allMatch(e -> e.getRelativePath().startsWith("only/p-"));
+        assertThat(entries).allMatch(SplitEntry::isWithDescendants);
+        assertThat(splits.size()).isGreaterThanOrEqualTo(2 * 2);
+
+        // Parallelism 4 wants 32: the planner goes down to the rows themselves, and stops there.
+        List<SplitEntry> rows = entries(plan(ZNodeTreeLayout.levels("/one", 3), 4));
+        assertThat(rows).hasSize(200);
+        assertThat(rows).allMatch(e -> e.getRelativePath().split("/").length == 3);
+    }
+
+    @Test
+    void relativePathLayoutKeepsExpandedNodesAsRows() throws Exception {
+        List<ZooKeeperSplit> splits = plan(ZNodeTreeLayout.wholeSubtree("/one"), 1);
+        List<SplitEntry> entries = entries(splits);
+        // "only" was expanded: it is still read, alone; its 20 children are subtrees.
+        assertThat(entries).contains(SplitEntry.nodeOnly("only"));
+        assertThat(entries).filteredOn(SplitEntry::isWithDescendants).hasSize(20);
+        assertThat(entries).hasSize(21);
+    }
+
+    @Test
+    void missingRootPlansNothing() throws Exception {
+        assertThat(plan(ZNodeTreeLayout.levels("/does/not/exist", 1), 2)).isEmpty();
+    }
+}
