@@ -1,0 +1,138 @@
+package dev.zkflink.connector.zookeeper.e2e;
+
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.type.TypeReference;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.flink.types.Row;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the quickstart, with the script from the repository, against a ZooKeeper test server and
+ * checks what it wrote with its own ZooKeeper client.
+ */
+class QuickstartITCase {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static TestingServer zooKeeper;
+
+    @BeforeAll
+    static void startZooKeeper() throws Exception {
+        zooKeeper = new TestingServer(true);
+    }
+
+    @AfterAll
+    static void stopZooKeeper() throws Exception {
+        zooKeeper.close();
+    }
+
+    @Test
+    void writesThePerServiceSummaryOfTheSeededFlags() throws Exception {
+        // A leftover of an earlier run, which the quickstart must replace.
+        try (CuratorFramework client = QuickstartDemo.connect(zooKeeper.getConnectString())) {
+            client.create()
+                    .creatingParentsIfNeeded()
+                    .forPath(QuickstartDemo.SUMMARY_PATH + "/stale", "{}".getBytes());
+        }
+
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        QuickstartDemo.Result result;
+        try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+            result = QuickstartDemo.run(zooKeeper.getConnectString(), script(), out);
+        }
+        String output = buffer.toString(StandardCharsets.UTF_8);
+        System.out.println(output);
+
+        try (CuratorFramework client = QuickstartDemo.connect(zooKeeper.getConnectString())) {
+            // Seeded: checkout {25 on, 0 off, 100 on}, payments {50 on, 100 on, 0 off, 0 off},
+            // search {10 on, 100 on}, inventory without flags. The script turns on
+            // payments/wallet-google-pay at 20 % before it computes the summary.
+            assertThat(children(client, QuickstartDemo.SUMMARY_PATH))
+                    .containsExactly("checkout", "payments", "search");
+            assertThat(json(client, QuickstartDemo.SUMMARY_PATH + "/checkout"))
+                    .isEqualTo(Map.of("flag_count", 3, "enabled_count", 2, "avg_rollout", 62.5));
+            assertThat(json(client, QuickstartDemo.SUMMARY_PATH + "/payments"))
+                    .isEqualTo(Map.of("flag_count", 4, "enabled_count", 3, "avg_rollout", 56.7));
+            assertThat(json(client, QuickstartDemo.SUMMARY_PATH + "/search"))
+                    .isEqualTo(Map.of("flag_count", 2, "enabled_count", 2, "avg_rollout", 55.0));
+
+            // The script's single-row write, and a flag it did not touch.
+            assertThat(json(client, QuickstartDemo.FLAGS_PATH + "/payments/wallet-google-pay"))
+                    .isEqualTo(Map.of("enabled", true, "rollout", 20, "owner", "team-d"));
+            assertThat(json(client, QuickstartDemo.FLAGS_PATH + "/checkout/new-cart-ui"))
+                    .isEqualTo(Map.of("enabled", true, "rollout", 25, "owner", "team-a"));
+        }
+
+        // What the demo read back and printed matches what is in ZooKeeper.
+        assertThat(result.summaryZnodes).hasSize(3);
+        assertThat(output)
+                .contains("/demo/flags/inventory")
+                .contains("/demo/summary/payments")
+                .contains("{\"flag_count\":4,\"enabled_count\":3,\"avg_rollout\":56.7}");
+
+        // The two SELECTs of the script.
+        assertThat(result.queryResults).hasSize(2);
+        List<List<Object>> flags = rowsOf(result, "FROM flags");
+        assertThat(flags).hasSize(QuickstartDemo.FLAGS.size());
+        assertThat(flags)
+                .contains(
+                        Arrays.asList("payments", "wallet-google-pay", true, 20, "team-d", 1),
+                        Arrays.asList("search", "typo-tolerance", true, 100, "team-c", 0));
+        assertThat(rowsOf(result, "FROM service_summary"))
+                .containsExactly(
+                        Arrays.asList("checkout", 3L, 2L, 62.5),
+                        Arrays.asList("payments", 4L, 3L, 56.7),
+                        Arrays.asList("search", 2L, 2L, 55.0));
+    }
+
+    private static Path script() {
+        Path script =
+                Paths.get(System.getProperty("quickstart.script", "../examples/quickstart.sql"));
+        assertThat(script).as("the quickstart script of the repository").isRegularFile();
+        assertThat(Files.isReadable(script)).isTrue();
+        return script;
+    }
+
+    private static List<String> children(CuratorFramework client, String path) throws Exception {
+        return client.getChildren().forPath(path).stream().sorted().collect(Collectors.toList());
+    }
+
+    private static Map<String, Object> json(CuratorFramework client, String path) throws Exception {
+        return JSON.readValue(
+                client.getData().forPath(path), new TypeReference<Map<String, Object>>() {});
+    }
+
+    private static List<List<Object>> rowsOf(QuickstartDemo.Result result, String fromClause) {
+        List<Map.Entry<String, List<Row>>> matches =
+                result.queryResults.entrySet().stream()
+                        .filter(e -> e.getKey().contains(fromClause))
+                        .collect(Collectors.toList());
+        assertThat(matches).as("SELECT statements " + fromClause).hasSize(1);
+        List<List<Object>> rows = new ArrayList<>();
+        for (Row row : matches.get(0).getValue()) {
+            List<Object> fields = new ArrayList<>();
+            for (int i = 0; i < row.getArity(); i++) {
+                fields.add(row.getField(i));
+            }
+            rows.add(fields);
+        }
+        return rows;
+    }
+}
