@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -356,13 +355,5 @@ class ZooKeeperSinkITCase extends ZooKeeperTableTestBase {
         return i % 7 == 3
                 ? Row.ofKind(RowKind.DELETE, key, null)
                 : Row.ofKind(RowKind.INSERT, key, "v" + i);
-    }
-
-    private static Map<String, String> asMap(String... kv) {
-        Map<String, String> m = new HashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put(kv[i], kv[i + 1]);
-        }
-        return m;
     }
 }

@@ -1,0 +1,212 @@
+package dev.zkflink.connector.zookeeper.table;
+
+import dev.zkflink.connector.zookeeper.testutils.TcpProxy;
+import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTrees;
+
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.TableResult;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingCluster;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.client.FourLetterWordMain;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The sink under faults injected for real: server-side session expiry and leader failover. */
+class ZooKeeperSinkFaultsITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    private static TableResult startWriting(String hosts, String root, int rows, String... options)
+            throws Exception {
+        StreamTableEnvironment tEnv =
+                StreamTableEnvironment.create(StreamExecutionEnvironment.getExecutionEnvironment());
+        tEnv.executeSql(
+                "CREATE TABLE gen (id BIGINT) WITH ('connector' = 'datagen',"
+                        + " 'fields.id.kind' = 'sequence', 'fields.id.start' = '1',"
+                        + " 'fields.id.end' = '"
+                        + rows
+                        + "', 'rows-per-second' = '2000')");
+        StringBuilder with =
+                new StringBuilder("'connector' = 'zookeeper', 'hosts' = '")
+                        .append(hosts)
+                        .append("', 'path' = '")
+                        .append(root)
+                        .append("', 'sink.buffer-flush.max-rows' = '200'");
+        for (String o : options) {
+            with.append(", ").append(o);
+        }
+        tEnv.executeSql(
+                "CREATE TABLE t (k STRING, v STRING, PRIMARY KEY (k) NOT ENFORCED) WITH ("
+                        + with
+                        + ")");
+        return tEnv.executeSql(
+                "INSERT INTO t SELECT CAST(id AS STRING), CONCAT('v', CAST(id AS STRING))"
+                        + " FROM gen ON CONFLICT DO DEDUPLICATE");
+    }
+
+    /** A failed assertion must not leave the job holding the slots for the next test. */
+    private static void cancel(TableResult job) {
+        job.getJobClient()
+                .ifPresent(
+                        client -> {
+                            try {
+                                if (!client.getJobStatus().get().isGloballyTerminalState()) {
+                                    client.cancel().get();
+                                }
+                            } catch (Exception e) {
+                                // already gone
+                            }
+                        });
+    }
+
+    private static int waitForNodes(ZooKeeperTrees trees, String root, int atLeast)
+            throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        int n = 0;
+        while (n < atLeast && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            n = trees.exists(root) ? trees.stat(root).getNumChildren() : 0;
+        }
+        return n;
+    }
+
+    private static void assertAllWritten(ZooKeeperTrees trees, String root, int rows)
+            throws Exception {
+        Map<String, String> tree = trees.tree(root);
+        assertThat(tree).hasSize(rows);
+        for (int i = 1; i <= rows; i++) {
+            assertThat(tree.get(String.valueOf(i))).isEqualTo("v" + i);
+        }
+    }
+
+    private static final Pattern SESSION_ID = Pattern.compile("sid=(0x[0-9a-f]+)");
+
+    private static Set<String> sessions(int port) throws Exception {
+        Set<String> ids = new HashSet<>();
+        Matcher m =
+                SESSION_ID.matcher(FourLetterWordMain.send4LetterWord("127.0.0.1", port, "cons"));
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        return ids;
+    }
+
+    @Test
+    void serverSideSessionExpiryDuringWrites() throws Exception {
+        int rows = 12_000;
+        InstanceSpec spec =
+                new InstanceSpec(
+                        null,
+                        -1,
+                        -1,
+                        -1,
+                        true,
+                        -1,
+                        200, // tickTime: sessions of 2 s are allowed
+                        -1,
+                        Collections.singletonMap("4lw.commands.whitelist", "*"));
+        try (TestingServer server = new TestingServer(spec, true);
+                TcpProxy proxy = new TcpProxy(server.getPort());
+                ZooKeeperTrees trees = new ZooKeeperTrees(server.getConnectString())) {
+            Set<String> before = sessions(server.getPort());
+            TableResult job =
+                    startWriting(
+                            proxy.connectString(),
+                            "/faults/expiry",
+                            rows,
+                            "'session.timeout' = '2s'",
+                            "'connection.timeout' = '10s'");
+            try {
+                int written = waitForNodes(trees, "/faults/expiry", 2000);
+                Set<String> sinkSessions = sessions(server.getPort());
+                sinkSessions.removeAll(before);
+                assertThat(sinkSessions).as("the sink's sessions, through the proxy").isNotEmpty();
+
+                proxy.freeze(); // the server hears nothing from the sink: it expires the session
+                Thread.sleep(6_000);
+                assertThat(sessions(server.getPort())).doesNotContainAnyElementsOf(sinkSessions);
+                proxy.unfreeze();
+                job.await();
+
+                assertThat(written).isBetween(1, rows - 1);
+                Set<String> after = sessions(server.getPort());
+                assertThat(after).doesNotContainAnyElementsOf(sinkSessions);
+                assertAllWritten(trees, "/faults/expiry", rows);
+            } finally {
+                cancel(job);
+            }
+        }
+    }
+
+    @Test
+    void closedSocketsDuringWrites() throws Exception {
+        int rows = 8_000;
+        try (TestingServer server = new TestingServer(true);
+                TcpProxy proxy = new TcpProxy(server.getPort());
+                ZooKeeperTrees trees = new ZooKeeperTrees(server.getConnectString())) {
+            TableResult job = startWriting(proxy.connectString(), "/faults/sockets", rows);
+            try {
+                int written = waitForNodes(trees, "/faults/sockets", 1000);
+                proxy.dropConnections();
+                waitForNodes(trees, "/faults/sockets", written + 2000);
+                proxy.dropConnections();
+                job.await();
+                assertThat(written).isBetween(1, rows - 1);
+                assertThat(proxy.connectionsAccepted()).isGreaterThanOrEqualTo(3);
+                assertAllWritten(trees, "/faults/sockets", rows);
+            } finally {
+                cancel(job);
+            }
+        }
+    }
+
+    @Test
+    void leaderKilledDuringWrites() throws Exception {
+        int rows = 12_000;
+        try (TestingCluster cluster = new TestingCluster(3)) {
+            cluster.start();
+            try (ZooKeeperTrees trees = new ZooKeeperTrees(cluster.getConnectString())) {
+                TableResult job = startWriting(cluster.getConnectString(), "/faults/leader", rows);
+                try {
+                    int written = waitForNodes(trees, "/faults/leader", 2000);
+                    InstanceSpec leader = null;
+                    for (InstanceSpec s : cluster.getInstances()) {
+                        String srvr =
+                                FourLetterWordMain.send4LetterWord(
+                                        "127.0.0.1", s.getPort(), "srvr");
+                        if (srvr.contains("Mode: leader")) {
+                            leader = s;
+                        }
+                    }
+                    assertThat(leader).as("the ensemble's leader").isNotNull();
+                    assertThat(cluster.killServer(leader)).isTrue();
+                    job.await();
+                    assertThat(written).isBetween(1, rows - 1);
+                    assertAllWritten(trees, "/faults/leader", rows);
+                } finally {
+                    cancel(job);
+                }
+            }
+        }
+    }
+}

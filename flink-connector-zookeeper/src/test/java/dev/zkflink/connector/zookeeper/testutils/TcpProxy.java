@@ -1,0 +1,119 @@
+package dev.zkflink.connector.zookeeper.testutils;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A loopback TCP proxy in front of a ZooKeeper server, for faults a server alone cannot make:
+ * {@link #freeze()} stops all traffic without closing anything (the server sees a silent client and
+ * expires its session for real), {@link #dropConnections()} closes every socket (ConnectionLoss
+ * without expiry).
+ */
+public final class TcpProxy implements AutoCloseable {
+    private final ServerSocket listener;
+    private final int targetPort;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final AtomicInteger accepted = new AtomicInteger();
+    private volatile boolean frozen;
+    private volatile boolean closed;
+
+    public TcpProxy(int targetPort) throws IOException {
+        this.targetPort = targetPort;
+        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(this::acceptLoop, "tcp-proxy-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    public String connectString() {
+        return "127.0.0.1:" + listener.getLocalPort();
+    }
+
+    public int connectionsAccepted() {
+        return accepted.get();
+    }
+
+    public void freeze() {
+        frozen = true;
+    }
+
+    public void unfreeze() {
+        frozen = false;
+    }
+
+    public void dropConnections() {
+        for (Socket s : sockets) {
+            closeQuietly(s);
+        }
+        sockets.clear();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket client = listener.accept();
+                accepted.incrementAndGet();
+                Socket server = new Socket();
+                server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort));
+                sockets.add(client);
+                sockets.add(server);
+                pump(client, server);
+                pump(server, client);
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread t =
+                new Thread(
+                        () -> {
+                            byte[] buf = new byte[64 * 1024];
+                            try (InputStream in = from.getInputStream();
+                                    OutputStream out = to.getOutputStream()) {
+                                int n;
+                                while ((n = in.read(buf)) >= 0) {
+                                    while (frozen && !closed) {
+                                        Thread.sleep(10);
+                                    }
+                                    out.write(buf, 0, n);
+                                    out.flush();
+                                }
+                            } catch (IOException | InterruptedException e) {
+                                // the other side went away
+                            } finally {
+                                closeQuietly(from);
+                                closeQuietly(to);
+                            }
+                        },
+                        "tcp-proxy-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        listener.close();
+        dropConnections();
+    }
+}
