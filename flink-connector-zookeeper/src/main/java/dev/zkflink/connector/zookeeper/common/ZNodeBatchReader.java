@@ -12,9 +12,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Reads many znodes with few round trips: read ops ({@code getData}, {@code getChildren}) are
@@ -69,7 +66,7 @@ public final class ZNodeBatchReader {
                 results.addAll(pipelined(round));
                 done = end;
             } catch (KeeperException e) {
-                if (!isTransient(e.code())) {
+                if (!ZooKeeperCalls.isTransient(e.code())) {
                     throw new IOException(
                             "Reading znodes under '" + round.get(0).getPath() + "' failed: " + e,
                             e);
@@ -113,7 +110,7 @@ public final class ZNodeBatchReader {
             try {
                 return await(multiAsync(zooKeeper(), ops));
             } catch (KeeperException e) {
-                if (!isTransient(e.code())) {
+                if (!ZooKeeperCalls.isTransient(e.code())) {
                     throw new IOException(
                             "Reading znode '" + ops.get(0).getPath() + "' failed: " + e, e);
                 }
@@ -186,11 +183,7 @@ public final class ZNodeBatchReader {
     }
 
     private ZooKeeper zooKeeper() throws IOException {
-        try {
-            return client.getZookeeperClient().getZooKeeper();
-        } catch (Exception e) {
-            throw new IOException("No ZooKeeper connection to '" + options.getHosts() + "'", e);
-        }
+        return ZooKeeperCalls.handle(client, options);
     }
 
     private static CompletableFuture<List<OpResult>> multiAsync(ZooKeeper zk, List<Op> ops) {
@@ -213,28 +206,7 @@ public final class ZNodeBatchReader {
 
     private List<OpResult> await(CompletableFuture<List<OpResult>> f)
             throws IOException, KeeperException {
-        long timeoutMs =
-                options.getSessionTimeout().toMillis() + options.getConnectionTimeout().toMillis();
-        try {
-            return f.get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof KeeperException) {
-                throw (KeeperException) e.getCause();
-            }
-            throw new IOException(e.getCause());
-        } catch (TimeoutException e) {
-            throw KeeperException.create(KeeperException.Code.OPERATIONTIMEOUT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while reading from ZooKeeper", e);
-        }
-    }
-
-    public static boolean isTransient(KeeperException.Code code) {
-        return code == KeeperException.Code.CONNECTIONLOSS
-                || code == KeeperException.Code.OPERATIONTIMEOUT
-                || code == KeeperException.Code.SESSIONEXPIRED
-                || code == KeeperException.Code.SESSIONMOVED;
+        return ZooKeeperCalls.await(f, options);
     }
 
     private static void sleep(long ms) throws IOException {

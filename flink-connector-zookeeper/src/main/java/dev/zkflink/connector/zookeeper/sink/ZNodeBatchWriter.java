@@ -1,7 +1,7 @@
 package dev.zkflink.connector.zookeeper.sink;
 
-import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
 import dev.zkflink.connector.zookeeper.common.ZNodePaths;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperCalls;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
 
 import org.apache.curator.framework.CuratorFramework;
@@ -25,9 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Applies collapsed mutations in {@code multi()} transactions sized under {@code jute.maxbuffer}.
@@ -78,48 +75,9 @@ final class ZNodeBatchWriter {
 
     /** Applies the mutations in order; returns when all are durable in ZooKeeper. */
     void apply(List<ZNodeMutation> mutations) throws IOException {
-        for (List<ZNodeMutation> chunk : chunk(mutations)) {
+        for (List<ZNodeMutation> chunk : TransactionChunker.chunk(mutations, requestBudget)) {
             applyChunk(chunk);
         }
-    }
-
-    /**
-     * Cuts the mutations into transactions under the request budget. A chunk never holds a delete
-     * together with a mutation at or below it, so planning never has to reason about a subtree that
-     * the same transaction removes.
-     */
-    List<List<ZNodeMutation>> chunk(List<ZNodeMutation> mutations) {
-        List<List<ZNodeMutation>> chunks = new ArrayList<>();
-        List<ZNodeMutation> current = new ArrayList<>();
-        Set<String> deletes = new HashSet<>();
-        Set<String> coveredPaths = new HashSet<>();
-        long bytes = 0;
-        for (ZNodeMutation m : mutations) {
-            long size = estimate(m);
-            boolean removesSubtree = m.isDelete() || m.replacesSubtree();
-            boolean conflict =
-                    hasAncestorIn(m.getPath(), deletes)
-                            || (removesSubtree && coveredPaths.contains(m.getPath()));
-            if (!current.isEmpty() && (bytes + size > requestBudget || conflict)) {
-                chunks.add(current);
-                current = new ArrayList<>();
-                deletes.clear();
-                coveredPaths.clear();
-                bytes = 0;
-            }
-            current.add(m);
-            bytes += size;
-            if (removesSubtree) {
-                deletes.add(m.getPath());
-            }
-            for (String p = m.getPath(); p != null; p = ZNodePaths.parent(p)) {
-                coveredPaths.add(p);
-            }
-        }
-        if (!current.isEmpty()) {
-            chunks.add(current);
-        }
-        return chunks;
     }
 
     private void applyChunk(List<ZNodeMutation> chunk) throws IOException {
@@ -143,7 +101,7 @@ final class ZNodeBatchWriter {
                 }
                 return;
             } catch (KeeperException e) {
-                if (ZNodeBatchReader.isTransient(e.code())) {
+                if (ZooKeeperCalls.isTransient(e.code())) {
                     transientFailures = backOff(transientFailures, e);
                     verified = null; // the outcome is unknown: plan again from what we know
                     continue;
@@ -307,7 +265,7 @@ final class ZNodeBatchWriter {
                 }
                 return result;
             } catch (KeeperException e) {
-                if (!ZNodeBatchReader.isTransient(e.code())) {
+                if (!ZooKeeperCalls.isTransient(e.code())) {
                     throw fatal(e.getPath(), e);
                 }
                 transientFailures = backOff(transientFailures, e);
@@ -394,31 +352,11 @@ final class ZNodeBatchWriter {
     }
 
     private ZooKeeper zooKeeper() throws IOException {
-        try {
-            return client.getZookeeperClient().getZooKeeper();
-        } catch (Exception e) {
-            throw new IOException(
-                    "No ZooKeeper connection to '" + options.getConnection().getHosts() + "'", e);
-        }
+        return ZooKeeperCalls.handle(client, options.getConnection());
     }
 
     private <T> T await(CompletableFuture<T> f) throws IOException, KeeperException {
-        long timeout =
-                options.getConnection().getSessionTimeout().toMillis()
-                        + options.getConnection().getConnectionTimeout().toMillis();
-        try {
-            return f.get(timeout, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof KeeperException) {
-                throw (KeeperException) e.getCause();
-            }
-            throw new IOException(e.getCause());
-        } catch (TimeoutException e) {
-            throw KeeperException.create(KeeperException.Code.OPERATIONTIMEOUT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while writing to ZooKeeper", e);
-        }
+        return ZooKeeperCalls.await(f, options.getConnection());
     }
 
     private void remember(String path) {
@@ -426,33 +364,5 @@ final class ZNodeBatchWriter {
             knownToExist.clear(); // only a hint; a wrong guess costs one re-plan
         }
         knownToExist.add(path);
-    }
-
-    private static boolean hasAncestorIn(String path, Set<String> paths) {
-        if (paths.isEmpty()) {
-            return false;
-        }
-        for (String a = ZNodePaths.parent(path); a != null; a = ZNodePaths.parent(a)) {
-            if (paths.contains(a)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Upper bound of the bytes a mutation adds to a multi request, parents included. */
-    static long estimate(ZNodeMutation m) {
-        int pathBytes = m.getPath().length() * 3;
-        long size = 64 + pathBytes + (m.isDelete() ? 0 : m.getData().length);
-        if (!m.isDelete()) {
-            int depth = 0;
-            for (int i = 0; i < m.getPath().length(); i++) {
-                if (m.getPath().charAt(i) == '/') {
-                    depth++;
-                }
-            }
-            size += (long) depth * (64 + pathBytes); // possible parent creates
-        }
-        return size;
     }
 }

@@ -5,12 +5,12 @@ import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
 import dev.zkflink.connector.zookeeper.source.split.SplitEntry;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
+import dev.zkflink.connector.zookeeper.testutils.ZooKeeperServerExtension;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTrees;
 
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,28 +19,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Split planning against a real server: enough splits for the readers, every node covered once. */
 class SnapshotSplitPlannerITCase {
-    private static TestingServer server;
-    private static ZooKeeperTrees trees;
+    @RegisterExtension static final ZooKeeperServerExtension ZK = new ZooKeeperServerExtension();
 
     @BeforeAll
-    static void start() throws Exception {
-        server = new TestingServer(true);
-        trees = new ZooKeeperTrees(server.getConnectString());
+    static void seed() throws Exception {
+        ZooKeeperTrees trees = ZK.trees();
         // One top-level node holding everything: planning must descend to spread the work.
         trees.createGrid("/one/only", 20, 10);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        trees.close();
-        server.close();
     }
 
     private static List<ZooKeeperSplit> plan(ZNodeTreeLayout layout, int parallelism)
             throws Exception {
         ZooKeeperConnectionOptions options =
-                ZooKeeperConnectionOptions.builder().setHosts(server.getConnectString()).build();
-        ZNodeBatchReader reader = new ZNodeBatchReader(trees.client(), options, 100, 1);
+                ZooKeeperConnectionOptions.builder().setHosts(ZK.connectString()).build();
+        ZNodeBatchReader reader = new ZNodeBatchReader(ZK.trees().client(), options, 100, 1);
         return new SnapshotSplitPlanner(layout, reader).plan(parallelism);
     }
 

@@ -6,15 +6,15 @@ import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
 import dev.zkflink.connector.zookeeper.source.split.SplitEntry;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
+import dev.zkflink.connector.zookeeper.testutils.ZooKeeperServerExtension;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTrees;
 
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,13 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The split reader against a real server: order, progress markers and restore skipping. */
 class ZooKeeperSplitReaderITCase {
-    private static TestingServer server;
-    private static ZooKeeperTrees trees;
+    @RegisterExtension static final ZooKeeperServerExtension ZK = new ZooKeeperServerExtension();
 
     @BeforeAll
-    static void start() throws Exception {
-        server = new TestingServer(true);
-        trees = new ZooKeeperTrees(server.getConnectString());
+    static void seed() throws Exception {
+        ZooKeeperTrees trees = ZK.trees();
         for (String svc : Arrays.asList("a", "b")) {
             for (int i = 0; i < 5; i++) {
                 trees.put("/r/" + svc + "/i" + i, svc + i);
@@ -39,18 +37,12 @@ class ZooKeeperSplitReaderITCase {
         }
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        trees.close();
-        server.close();
-    }
-
     private static ZooKeeperSplitReader reader(int batchSize) {
         ZooKeeperReadOptions options =
                 ZooKeeperReadOptions.builder()
                         .setConnection(
                                 ZooKeeperConnectionOptions.builder()
-                                        .setHosts(server.getConnectString())
+                                        .setHosts(ZK.connectString())
                                         .build())
                         .setBatchSize(batchSize)
                         .setMaxInFlight(1)

@@ -1,7 +1,5 @@
 package dev.zkflink.connector.zookeeper.sink;
 
-import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
-
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -11,15 +9,12 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Transaction sizing and ordering rules; no server needed. */
-class ZNodeBatchWriterTest {
+class TransactionChunkerTest {
 
-    private static ZNodeBatchWriter writer() {
-        return new ZNodeBatchWriter(
-                null,
-                ZooKeeperWriteOptions.builder()
-                        .setConnection(
-                                ZooKeeperConnectionOptions.builder().setHosts("zk:2181").build())
-                        .build());
+    private static final int BUDGET = 1048575 - 4096;
+
+    private static List<List<ZNodeMutation>> chunk(List<ZNodeMutation> mutations) {
+        return TransactionChunker.chunk(mutations, BUDGET);
     }
 
     @Test
@@ -28,13 +23,13 @@ class ZNodeBatchWriterTest {
         for (int i = 0; i < 1100; i++) {
             mutations.add(ZNodeMutation.upsert("/t/k-" + i, new byte[1024]));
         }
-        List<List<ZNodeMutation>> chunks = writer().chunk(mutations);
+        List<List<ZNodeMutation>> chunks = chunk(mutations);
         assertThat(chunks.size()).isGreaterThan(1); // 1,100 x 1 KiB would exceed 1 MiB
         int total = 0;
         for (List<ZNodeMutation> chunk : chunks) {
             long bytes = 0;
             for (ZNodeMutation m : chunk) {
-                bytes += ZNodeBatchWriter.estimate(m);
+                bytes += TransactionChunker.estimate(m);
             }
             assertThat(bytes).isLessThan(1048575);
             total += chunk.size();
@@ -45,13 +40,13 @@ class ZNodeBatchWriterTest {
     @Test
     void aDeleteAndAWriteBelowItNeverShareATransaction() {
         List<List<ZNodeMutation>> chunks =
-                writer().chunk(
-                                Arrays.asList(
-                                        ZNodeMutation.upsert("/t/x", new byte[1]),
-                                        ZNodeMutation.delete("/t/a"),
-                                        ZNodeMutation.upsert("/t/a/b", new byte[1]),
-                                        ZNodeMutation.upsert("/t/y", new byte[1]),
-                                        ZNodeMutation.delete("/t/y")));
+                chunk(
+                        Arrays.asList(
+                                ZNodeMutation.upsert("/t/x", new byte[1]),
+                                ZNodeMutation.delete("/t/a"),
+                                ZNodeMutation.upsert("/t/a/b", new byte[1]),
+                                ZNodeMutation.upsert("/t/y", new byte[1]),
+                                ZNodeMutation.delete("/t/y")));
         assertThat(chunks).hasSize(3);
         assertThat(chunks.get(0))
                 .extracting(ZNodeMutation::getPath)
@@ -73,10 +68,9 @@ class ZNodeBatchWriterTest {
         assertThat(delete.after(upsert).isDelete()).isTrue();
         // A replacing upsert removes a subtree: nothing below it shares its transaction.
         List<List<ZNodeMutation>> chunks =
-                writer().chunk(
-                                Arrays.asList(
-                                        ZNodeMutation.upsert("/t/a/b", new byte[1]),
-                                        upsert.after(delete)));
+                chunk(
+                        Arrays.asList(
+                                ZNodeMutation.upsert("/t/a/b", new byte[1]), upsert.after(delete)));
         assertThat(chunks).hasSize(2);
     }
 }

@@ -1,0 +1,57 @@
+package dev.zkflink.connector.zookeeper.common;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooKeeper;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** What the batched reader and writer share about calling ZooKeeper directly. */
+public final class ZooKeeperCalls {
+    private ZooKeeperCalls() {}
+
+    /** The current handle; Curator replaces it after a session expiry. */
+    public static ZooKeeper handle(CuratorFramework client, ZooKeeperConnectionOptions options)
+            throws IOException {
+        try {
+            return client.getZookeeperClient().getZooKeeper();
+        } catch (Exception e) {
+            throw new IOException("No ZooKeeper connection to '" + options.getHosts() + "'", e);
+        }
+    }
+
+    /**
+     * Waits for an async call. A call with no answer within session plus connection timeout counts
+     * as OperationTimeout, so a silent server never blocks a task forever.
+     */
+    public static <T> T await(CompletableFuture<T> future, ZooKeeperConnectionOptions options)
+            throws IOException, KeeperException {
+        long timeoutMs =
+                options.getSessionTimeout().toMillis() + options.getConnectionTimeout().toMillis();
+        try {
+            return future.get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof KeeperException) {
+                throw (KeeperException) e.getCause();
+            }
+            throw new IOException(e.getCause());
+        } catch (TimeoutException e) {
+            throw KeeperException.create(KeeperException.Code.OPERATIONTIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while waiting for ZooKeeper", e);
+        }
+    }
+
+    /** Errors after which the outcome is unknown and the connection or session comes back. */
+    public static boolean isTransient(KeeperException.Code code) {
+        return code == KeeperException.Code.CONNECTIONLOSS
+                || code == KeeperException.Code.OPERATIONTIMEOUT
+                || code == KeeperException.Code.SESSIONEXPIRED
+                || code == KeeperException.Code.SESSIONMOVED;
+    }
+}
