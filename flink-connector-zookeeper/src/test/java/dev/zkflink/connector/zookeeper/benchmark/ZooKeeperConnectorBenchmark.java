@@ -1,19 +1,29 @@
 package dev.zkflink.connector.zookeeper.benchmark;
 
+import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
+import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
+import dev.zkflink.connector.zookeeper.source.ZooKeeperSource;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTrees;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
+import org.apache.zookeeper.data.Stat;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -110,6 +120,12 @@ public final class ZooKeeperConnectorBenchmark {
                     "connector, SQL batch job, scan.parallelism=2",
                     nodes,
                     () -> scanWithConnector(batch, hosts, "/bench/scan", 2));
+            for (int parallelism = 1; parallelism <= 2; parallelism++) {
+                reportActive(
+                        "connector source, first to last row, parallelism=" + parallelism,
+                        nodes,
+                        sourceActiveSeconds(hosts, "/bench/scan", 2, parallelism));
+            }
 
             System.out.println();
             System.out.println("Snapshot scan of a flat tree (all nodes children of one parent):");
@@ -173,6 +189,10 @@ public final class ZooKeeperConnectorBenchmark {
                     "connector, SQL batch INSERT (creates), sink.parallelism=1",
                     nodes,
                     () -> sinkWithConnector(batch, hosts, "/bench/sink", nodes, "a"));
+            reportActive(
+                    "connector sink, first to last create (server clock)",
+                    nodes,
+                    serverWindowSeconds(zk, "/bench/sink", true));
             report(
                     "plain client, multi of 1000 setData",
                     nodes,
@@ -184,6 +204,10 @@ public final class ZooKeeperConnectorBenchmark {
                     "connector, SQL batch INSERT (updates), sink.parallelism=1",
                     nodes,
                     () -> sinkWithConnector(batch, hosts, "/bench/sink", nodes, "b"));
+            reportActive(
+                    "connector sink, first to last update (server clock)",
+                    nodes,
+                    serverWindowSeconds(zk, "/bench/sink", false));
 
             if (trees.stat("/bench/sink").getNumChildren() != nodes) {
                 throw new IllegalStateException(
@@ -279,6 +303,65 @@ public final class ZooKeeperConnectorBenchmark {
                                 + suffix)
                 .await();
         return 0;
+    }
+
+    /**
+     * Runs the source alone (DataStream API) and returns the seconds from its first to last row.
+     */
+    private static double sourceActiveSeconds(
+            String hosts, String root, int rowDepth, int parallelism) throws Exception {
+        TimedDeserializer.reset();
+        Configuration conf = new Configuration();
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 4);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        ZooKeeperReadOptions options =
+                ZooKeeperReadOptions.builder()
+                        .setConnection(ZooKeeperConnectionOptions.builder().setHosts(hosts).build())
+                        .build();
+        env.fromSource(
+                        new ZooKeeperSource<>(
+                                ZNodeTreeLayout.levels(root, rowDepth),
+                                options,
+                                new TimedDeserializer()),
+                        WatermarkStrategy.noWatermarks(),
+                        "zookeeper")
+                .setParallelism(parallelism)
+                .sinkTo(new DiscardingSink<>());
+        env.execute("source-only");
+        return (TimedDeserializer.LAST_NANOS.get() - TimedDeserializer.FIRST_NANOS.get()) / 1e9;
+    }
+
+    /** Seconds between the first and the last write below {@code root}, by the server's clock. */
+    private static double serverWindowSeconds(ZooKeeper zk, String root, boolean creates)
+            throws Exception {
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        List<String> children = zk.getChildren(root, false);
+        List<Op> ops = new ArrayList<>();
+        for (int i = 0; i < children.size(); i++) {
+            ops.add(Op.getData(root + "/" + children.get(i)));
+            if (ops.size() == 100 || i == children.size() - 1) {
+                for (OpResult r : zk.multi(ops)) {
+                    Stat stat = ((OpResult.GetDataResult) r).getStat();
+                    long t = creates ? stat.getCtime() : stat.getMtime();
+                    first = Math.min(first, t);
+                    last = Math.max(last, t);
+                }
+                ops.clear();
+            }
+        }
+        return Math.max(1, last - first) / 1000.0;
+    }
+
+    private static void reportActive(String what, int nodes, double seconds) {
+        System.out.printf(
+                Locale.ROOT,
+                "  %-62s %,9d nodes in %6.2f s = %,9.0f nodes/s%n",
+                what,
+                nodes,
+                seconds,
+                nodes / seconds);
     }
 
     private static List<String> flatPaths(String parent, int n) {
