@@ -13,6 +13,12 @@
 -- (The statements also run in streaming mode, except the ORDER BY clauses.)
 SET 'execution.runtime-mode' = 'batch';
 
+-- For the Flink SQL client: wait until each INSERT job has finished before the next statement runs
+-- (the queries below read what the first INSERT writes; by default the client only submits it), and
+-- print query results as tables (the only result mode that sql-client.sh -f script.sql accepts).
+SET 'table.dml-sync' = 'true';
+SET 'sql-client.execution.result-mode' = 'tableau';
+
 -- One row per znode two levels below 'path': the PRIMARY KEY columns name the levels
 -- ('key.mode' = 'levels', the default), the other physical columns are the node data as JSON.
 CREATE TABLE flags (

@@ -1,0 +1,372 @@
+package dev.zkflink.connector.zookeeper.e2e;
+
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.type.TypeReference;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The SQL jar in a real Flink deployment: a JobManager ({@code
+ * StandaloneSessionClusterEntrypoint}), a TaskManager with 2 slots and a SQL gateway, each in its
+ * own JVM, started from the jars Maven copies into {@code target/flink-e2e/lib}. That lib holds no
+ * connector: the connector comes only from {@code flink-sql-connector-zookeeper-<version>.jar},
+ * through {@code ADD JAR}, so the gateway ships it to the cluster like any user jar.
+ *
+ * <ul>
+ *   <li>{@code examples/quickstart.sql} runs through the real SQL client ({@code SqlClient gateway
+ *       --endpoint ... -f script.sql}), against a ZooKeeper test server seeded like the quickstart;
+ *       the test checks the znodes the script writes and the rows the client prints.
+ *   <li>A {@code SELECT COUNT(*)} runs through the gateway's REST API v3 directly.
+ * </ul>
+ *
+ * <p>The processes log to {@code target/flink-e2e/run/log}; a failing test prints the tail of every
+ * log.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FlinkSqlClientITCase {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration CLUSTER_START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(60);
+
+    private static Path flinkDir;
+    private static Path sqlJar;
+    private static TestingServer zooKeeper;
+    private static String hosts;
+    private static LocalFlinkDeployment flink;
+
+    /** Prints the tail of every process log when a test fails. */
+    @RegisterExtension
+    static final TestWatcher PRINT_LOGS_ON_FAILURE =
+            new TestWatcher() {
+                @Override
+                public void testFailed(ExtensionContext context, Throwable cause) {
+                    printLogTails();
+                }
+            };
+
+    @BeforeAll
+    static void startDeployment() throws Exception {
+        flinkDir = Paths.get(System.getProperty("flink.e2e.dir", "target/flink-e2e"));
+        sqlJar = sqlJar(flinkDir.resolve("connector"));
+
+        // ZooKeeper in this JVM, on loopback only; the Flink processes connect to it.
+        zooKeeper =
+                new TestingServer(
+                        new InstanceSpec(
+                                null,
+                                -1,
+                                -1,
+                                -1,
+                                true,
+                                -1,
+                                -1,
+                                -1,
+                                Map.of("clientPortAddress", "127.0.0.1"),
+                                "127.0.0.1"),
+                        true);
+        hosts = "127.0.0.1:" + zooKeeper.getPort();
+        try (CuratorFramework client = QuickstartDemo.connect(hosts)) {
+            QuickstartDemo.seed(client, System.out);
+        }
+
+        long start = System.nanoTime();
+        try {
+            flink = new LocalFlinkDeployment(flinkDir.resolve("lib"), flinkDir);
+            flink.start(CLUSTER_START_TIMEOUT);
+        } catch (Throwable t) {
+            printLogTails();
+            throw t;
+        }
+        System.out.printf(
+                "Flink cluster and SQL gateway ready in %d ms (JobManager %s, gateway %s, logs in %s)%n",
+                (System.nanoTime() - start) / 1_000_000,
+                flink.restUrl(),
+                flink.gatewayUrl(),
+                flink.logDir());
+    }
+
+    @AfterAll
+    static void stopDeployment() throws Exception {
+        try {
+            if (flink != null) {
+                flink.close();
+            }
+        } finally {
+            if (zooKeeper != null) {
+                zooKeeper.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theClusterGetsTheConnectorOnlyFromTheSqlJar() throws IOException {
+        List<String> offending = new ArrayList<>();
+        try (Stream<Path> jars = Files.list(flinkDir.resolve("lib"))) {
+            for (Path jar : jars.collect(Collectors.toList())) {
+                try (JarFile file = new JarFile(jar.toFile())) {
+                    if (file.stream()
+                            .map(JarEntry::getName)
+                            .anyMatch(
+                                    name ->
+                                            name.startsWith("dev/zkflink/")
+                                                    || name.startsWith("org/apache/curator/")
+                                                    || name.startsWith("org/apache/zookeeper/"))) {
+                        offending.add(jar.getFileName().toString());
+                    }
+                }
+            }
+        }
+        assertThat(offending).as("jars in the cluster's lib with connector classes").isEmpty();
+
+        try (JarFile jar = new JarFile(sqlJar.toFile())) {
+            assertThat(
+                            jar.getEntry(
+                                    "dev/zkflink/connector/zookeeper/shaded/org/apache/curator/"
+                                            + "framework/CuratorFramework.class"))
+                    .as("relocated Curator in " + sqlJar)
+                    .isNotNull();
+            assertThat(readEntry(jar, "META-INF/services/org.apache.flink.table.factories.Factory"))
+                    .contains("dev.zkflink.connector.zookeeper.table.ZooKeeperDynamicTableFactory");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void quickstartScriptRunsInTheSqlClient() throws Exception {
+        Path script = flink.runDir().resolve("quickstart.sql");
+        String quickstart = Files.readString(quickstartScript(), StandardCharsets.UTF_8);
+        Files.writeString(
+                script,
+                "ADD JAR '"
+                        + sqlJar
+                        + "';\n\n"
+                        + SqlScript.substitute(quickstart, Map.of("hosts", hosts)),
+                StandardCharsets.UTF_8);
+
+        long start = System.nanoTime();
+        LocalFlinkDeployment.ClientRun run =
+                flink.runSqlClient("sql-client", List.of("-f", script.toString()), CLIENT_TIMEOUT);
+        String output = run.output.replaceAll("\u001B\\[[0-9;]*[A-Za-z]", "");
+        System.out.printf(
+                "SQL client finished in %d ms with exit code %d:%n%s%n",
+                (System.nanoTime() - start) / 1_000_000, run.exitCode, output);
+
+        // The SQL client's exit code is 0 even when a statement of the file fails.
+        assertThat(run.exitCode).isZero();
+        assertThat(output)
+                .doesNotContain("[ERROR]")
+                .contains("[INFO] Execute statement succeeded.");
+
+        // The two SELECTs, printed as tables.
+        List<List<String>> rows = tableauRows(output);
+        assertThat(rows)
+                .contains(
+                        List.of("payments", "wallet-google-pay", "TRUE", "20", "team-d", "1"),
+                        List.of("search", "typo-tolerance", "TRUE", "100", "team-c", "0"))
+                .contains(
+                        List.of("checkout", "3", "2", "62.5"),
+                        List.of("payments", "4", "3", "56.7"),
+                        List.of("search", "2", "2", "55.0"));
+        assertThat(output).contains("9 rows in set").contains("3 rows in set");
+
+        // What the script wrote into ZooKeeper. Seeded: checkout {25 on, 0 off, 100 on},
+        // payments {50 on, 100 on, 0 off, 0 off}, search {10 on, 100 on}, inventory without
+        // flags; the script turns on payments/wallet-google-pay at 20 % first.
+        try (CuratorFramework client = QuickstartDemo.connect(hosts)) {
+            assertThat(children(client, QuickstartDemo.SUMMARY_PATH))
+                    .containsExactly("checkout", "payments", "search");
+            assertThat(json(client, QuickstartDemo.SUMMARY_PATH + "/checkout"))
+                    .isEqualTo(Map.of("flag_count", 3, "enabled_count", 2, "avg_rollout", 62.5));
+            assertThat(json(client, QuickstartDemo.SUMMARY_PATH + "/payments"))
+                    .isEqualTo(Map.of("flag_count", 4, "enabled_count", 3, "avg_rollout", 56.7));
+            assertThat(json(client, QuickstartDemo.SUMMARY_PATH + "/search"))
+                    .isEqualTo(Map.of("flag_count", 2, "enabled_count", 2, "avg_rollout", 55.0));
+            assertThat(json(client, QuickstartDemo.FLAGS_PATH + "/payments/wallet-google-pay"))
+                    .isEqualTo(Map.of("enabled", true, "rollout", 20, "owner", "team-d"));
+        }
+
+        // The jobs ran on the cluster, not in the client, and all of them finished.
+        JsonNode jobs = JSON.readTree(flink.jobManagerGet("/jobs/overview")).get("jobs");
+        List<String> insertJobs = new ArrayList<>();
+        for (JsonNode job : jobs) {
+            assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("FINISHED");
+            String name = job.get("name").asText();
+            if (name.startsWith("insert-into_")) {
+                insertJobs.add(name);
+            }
+        }
+        assertThat(insertJobs)
+                .containsExactlyInAnyOrder(
+                        "insert-into_default_catalog.default_database.flags",
+                        "insert-into_default_catalog.default_database.flag_summary");
+    }
+
+    @Test
+    @Order(3)
+    void countThroughTheSqlGatewayRestApi() throws Exception {
+        SqlGatewayRestClient gateway = new SqlGatewayRestClient(flink.http(), flink.gatewayUrl());
+        String session = gateway.openSession(Map.of("execution.runtime-mode", "batch"));
+        try {
+            assertThat(gateway.execute(session, "ADD JAR '" + sqlJar + "'", STATEMENT_TIMEOUT))
+                    .hasSize(1);
+            gateway.execute(
+                    session,
+                    "CREATE TABLE flags (\n"
+                            + "  service STRING,\n"
+                            + "  flag STRING,\n"
+                            + "  enabled BOOLEAN,\n"
+                            + "  PRIMARY KEY (service, flag) NOT ENFORCED\n"
+                            + ") WITH (\n"
+                            + "  'connector' = 'zookeeper',\n"
+                            + "  'hosts' = '"
+                            + hosts
+                            + "',\n"
+                            + "  'path' = '"
+                            + QuickstartDemo.FLAGS_PATH
+                            + "',\n"
+                            + "  'format' = 'json',\n"
+                            + "  'scan.startup.mode' = 'snapshot'\n"
+                            + ")",
+                    STATEMENT_TIMEOUT);
+
+            List<List<JsonNode>> rows =
+                    gateway.execute(
+                            session,
+                            "SELECT COUNT(*) AS flags, COUNT(DISTINCT service) AS services"
+                                    + " FROM flags",
+                            STATEMENT_TIMEOUT);
+
+            // Nine flags of three services; /demo/flags/inventory has no flags, so no row.
+            assertThat(rows).hasSize(1);
+            assertThat(rows.get(0).stream().map(JsonNode::asLong).collect(Collectors.toList()))
+                    .containsExactly((long) QuickstartDemo.FLAGS.size(), 3L);
+        } finally {
+            gateway.closeSession(session);
+        }
+    }
+
+    /**
+     * The connector's ZooKeeper clients log no warnings or errors in the JobManager (split
+     * enumerator) and the TaskManager (readers, sink) of a deployment set up like a distribution.
+     *
+     * <p>KNOWN FAILURE (Flink 2.3.0, found by this test; MiniCluster tests cannot see it): Flink's
+     * security modules set the JVM-wide {@code java.security.auth.login.config} to a generated JAAS
+     * file without a {@code Client} section, and its ZooKeeperModule sets {@code
+     * zookeeper.sasl.client=true}. Every connection of the connector's (relocated) ZooKeeper client
+     * then logs WARN "SASL configuration failed ... LoginException: No JAAS configuration section
+     * named 'Client'" with a stack trace, and Curator's ConnectionState logs ERROR "Authentication
+     * failed"; the connection itself then works. Checked by hand: with {@code
+     * 'properties.zookeeper.sasl.client' = 'false'} on the table, or {@code zookeeper.sasl.disable:
+     * true} in the Flink configuration, the lines are gone.
+     */
+    @Test
+    @Order(4)
+    void zooKeeperClientsLogNoWarningsInTheCluster() throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (String process : List.of("jobmanager", "taskmanager")) {
+            List<String> connectorLines =
+                    flink.logLines(process, line -> line.contains("dev.zkflink.connector"));
+            assertThat(connectorLines)
+                    .as("the %s ran the connector", process)
+                    .anyMatch(line -> line.contains("Session establishment complete"));
+            connectorLines.stream()
+                    .filter(line -> line.contains(" ERROR ") || line.contains(" WARN "))
+                    .forEach(line -> problems.add(process + ": " + line));
+        }
+        assertThat(problems)
+                .as("WARN and ERROR lines of the connector's ZooKeeper clients in the cluster")
+                .isEmpty();
+    }
+
+    // ---------------------------------------------------------------------------------------
+
+    private static void printLogTails() {
+        if (flink != null) {
+            System.out.println(flink.logTails(80));
+        }
+    }
+
+    private static Path sqlJar(Path dir) throws IOException {
+        List<Path> jars;
+        try (Stream<Path> list = Files.list(dir)) {
+            jars =
+                    list.filter(
+                                    p ->
+                                            p.getFileName()
+                                                    .toString()
+                                                    .matches(
+                                                            "flink-sql-connector-zookeeper-.*\\.jar"))
+                            .collect(Collectors.toList());
+        }
+        assertThat(jars).as("the SQL jar copied into " + dir).hasSize(1);
+        return jars.get(0).toAbsolutePath();
+    }
+
+    private static Path quickstartScript() {
+        Path script =
+                Paths.get(System.getProperty("quickstart.script", "../examples/quickstart.sql"));
+        assertThat(script).as("the quickstart script of the repository").isRegularFile();
+        return script;
+    }
+
+    /** The cells of every table row the SQL client printed in tableau mode (headers included). */
+    private static List<List<String>> tableauRows(String output) {
+        List<List<String>> rows = new ArrayList<>();
+        for (String line : output.split("\n")) {
+            String trimmed = line.trim();
+            if (trimmed.startsWith("|") && trimmed.endsWith("|")) {
+                rows.add(
+                        Arrays.stream(trimmed.substring(1, trimmed.length() - 1).split("\\|"))
+                                .map(String::trim)
+                                .collect(Collectors.toList()));
+            }
+        }
+        return rows;
+    }
+
+    private static String readEntry(JarFile jar, String name) throws IOException {
+        JarEntry entry = jar.getJarEntry(name);
+        assertThat(entry).as(name + " in " + jar.getName()).isNotNull();
+        return new String(jar.getInputStream(entry).readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    private static List<String> children(CuratorFramework client, String path) throws Exception {
+        return client.getChildren().forPath(path).stream().sorted().collect(Collectors.toList());
+    }
+
+    private static Map<String, Object> json(CuratorFramework client, String path) throws Exception {
+        return JSON.readValue(
+                client.getData().forPath(path), new TypeReference<Map<String, Object>>() {});
+    }
+}
