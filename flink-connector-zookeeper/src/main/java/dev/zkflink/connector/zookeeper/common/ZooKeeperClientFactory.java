@@ -5,6 +5,8 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 import org.apache.zookeeper.client.ZKClientConfig;
 
+import javax.security.auth.login.Configuration;
+
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +20,9 @@ import java.util.concurrent.TimeUnit;
 public final class ZooKeeperClientFactory {
     private static final byte[] EMPTY = new byte[0];
     private static final String CLIENT_CNXN_SOCKET = "zookeeper.clientCnxnSocket";
+    private static final String SASL_CLIENT = "zookeeper.sasl.client";
+    private static final String SASL_CLIENT_CONFIG = "zookeeper.sasl.clientconfig";
+    private static final String DEFAULT_SASL_SECTION = "Client";
     private static final String[] SOCKET_SIMPLE_NAMES = {
         "ClientCnxnSocketNetty", "ClientCnxnSocketNIO"
     };
@@ -77,6 +82,15 @@ public final class ZooKeeperClientFactory {
         return value;
     }
 
+    /** Whether the JVM's JAAS configuration has a login section of that name. */
+    static boolean jaasHasSection(String section) {
+        try {
+            return Configuration.getConfiguration().getAppConfigurationEntry(section) != null;
+        } catch (RuntimeException e) {
+            return false; // no JAAS configuration at all
+        }
+    }
+
     /** Creates an unstarted client. */
     public static CuratorFramework create(
             ZooKeeperConnectionOptions options, int clientMaxPacketBytes) {
@@ -86,6 +100,16 @@ public final class ZooKeeperClientFactory {
         }
         clientConfig.setProperty(
                 ZooKeeperLimits.JUTE_MAXBUFFER, String.valueOf(clientMaxPacketBytes));
+        if (!options.getClientProperties().containsKey(SASL_CLIENT)
+                && !jaasHasSection(
+                        options.getClientProperties()
+                                .getOrDefault(SASL_CLIENT_CONFIG, DEFAULT_SASL_SECTION))) {
+            // Flink's security modules turn zookeeper.sasl.client on JVM-wide and point JAAS at a
+            // generated file, with or without a 'Client' section. Without one, every connection
+            // would log a failed SASL login and an "Authentication failed" error, then go on
+            // without SASL anyway.
+            clientConfig.setProperty(SASL_CLIENT, "false");
+        }
 
         CuratorFrameworkFactory.Builder builder =
                 CuratorFrameworkFactory.builder()
