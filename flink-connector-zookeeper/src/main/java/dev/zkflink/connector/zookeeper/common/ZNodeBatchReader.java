@@ -75,7 +75,9 @@ public final class ZNodeBatchReader {
                         "Batched read of {} ops hit {}; re-reading them one request at a time.",
                         round.size(),
                         e.code());
-                attempts = awaitConnection(attempts, e);
+                if (!tryAwaitConnection()) {
+                    attempts = awaitConnection(attempts, e);
+                }
                 int[] carefulAttempts = {attempts};
                 for (int i = 0; i < round.size(); i += batchSize) {
                     List<Op> request =

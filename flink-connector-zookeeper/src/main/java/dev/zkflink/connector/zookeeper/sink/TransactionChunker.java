@@ -24,7 +24,7 @@ final class TransactionChunker {
         long bytes = 0;
         for (ZNodeMutation m : mutations) {
             long size = estimate(m);
-            boolean removesSubtree = m.isDelete() || m.replacesSubtree();
+            boolean removesSubtree = m.isDelete();
             boolean conflict =
                     hasAncestorIn(m.getPath(), deletes)
                             || (removesSubtree && coveredPaths.contains(m.getPath()));

@@ -54,6 +54,12 @@ final class ZNodeBatchWriter {
     private final int requestBudget;
     private final Set<String> knownToExist = new HashSet<>();
 
+    /** The table root: the sink creates it at start; nodes above it are never touched. */
+    private final String rootPath;
+
+    /** Transient failures of the chunk being written; bounded by {@code sink.max-retries}. */
+    private int transientFailures;
+
     /**
      * What the last verification found for paths this writer had not written before: mostly
      * existing (a job updating a tree it did not create) or mostly missing (a job creating one).
@@ -61,9 +67,10 @@ final class ZNodeBatchWriter {
      */
     private boolean unknownPathsUsuallyExist;
 
-    ZNodeBatchWriter(CuratorFramework client, ZooKeeperWriteOptions options) {
+    ZNodeBatchWriter(CuratorFramework client, ZooKeeperWriteOptions options, String rootPath) {
         this.client = client;
         this.options = options;
+        this.rootPath = rootPath;
         this.requestBudget =
                 options.getConnection().getJuteMaxBuffer()
                         - ZooKeeperLimits.REQUEST_OVERHEAD_RESERVE;
@@ -83,7 +90,7 @@ final class ZNodeBatchWriter {
     private void applyChunk(List<ZNodeMutation> chunk) throws IOException {
         List<ZNodeMutation> pending = new ArrayList<>(chunk);
         Map<String, Boolean> verified = null;
-        int transientFailures = 0;
+        transientFailures = 0;
         int replans = 0;
         while (true) {
             List<Op> ops = plan(pending, verified);
@@ -102,7 +109,7 @@ final class ZNodeBatchWriter {
                 return;
             } catch (KeeperException e) {
                 if (ZooKeeperCalls.isTransient(e.code())) {
-                    transientFailures = backOff(transientFailures, e);
+                    backOff(e);
                     verified = null; // the outcome is unknown: plan again from what we know
                     continue;
                 }
@@ -118,12 +125,12 @@ final class ZNodeBatchWriter {
                                             path, e.code(), replans),
                                     e);
                         }
-                        verified = existence(pathsToCheck(pending), transientFailures);
+                        verified = existence(pathsToCheck(pending));
                         learnFrom(pending, verified);
                         break;
                     case NOTEMPTY:
                         deleteSubtree(path);
-                        subtreeDeleted(pending, path);
+                        pending.removeIf(m -> m.isDelete() && m.getPath().equals(path));
                         break;
                     default:
                         throw fatal(path, e);
@@ -148,22 +155,18 @@ final class ZNodeBatchWriter {
                 continue;
             }
             boolean exists =
-                    verified == null
-                            ? unknownPathsUsuallyExist || knownToExist.contains(path)
-                            : verified.getOrDefault(path, false);
-            if (m.replacesSubtree()) {
-                // Deleted and re-written within one flush: remove what was there, then create.
-                if (verified == null || exists) {
-                    ops.add(Op.delete(path, -1));
-                }
-            } else if (exists) {
+                    createdHere.contains(path)
+                            || (verified == null
+                                    ? unknownPathsUsuallyExist || knownToExist.contains(path)
+                                    : verified.getOrDefault(path, false));
+            if (exists) {
                 ops.add(Op.setData(path, m.getData(), -1));
                 continue;
             }
             if (verified != null) {
                 List<String> missing = new ArrayList<>();
                 for (String a = ZNodePaths.parent(path);
-                        a != null && !"/".equals(a);
+                        a != null && isAtOrBelowRoot(a);
                         a = ZNodePaths.parent(a)) {
                     if (!createdHere.contains(a) && !verified.getOrDefault(a, false)) {
                         missing.add(0, a);
@@ -178,21 +181,6 @@ final class ZNodeBatchWriter {
             createdHere.add(path);
         }
         return ops;
-    }
-
-    /** After {@link #deleteSubtree}: a delete of it is done, a replacing upsert is a create. */
-    private static void subtreeDeleted(List<ZNodeMutation> pending, String path) {
-        for (int i = 0; i < pending.size(); i++) {
-            ZNodeMutation m = pending.get(i);
-            if (m.getPath().equals(path)) {
-                if (m.isDelete()) {
-                    pending.remove(i);
-                } else {
-                    pending.set(i, ZNodeMutation.upsert(path, m.getData()));
-                }
-                return;
-            }
-        }
     }
 
     private void learnFrom(List<ZNodeMutation> chunk, Map<String, Boolean> verified) {
@@ -211,13 +199,21 @@ final class ZNodeBatchWriter {
         }
     }
 
-    private static Collection<String> pathsToCheck(List<ZNodeMutation> chunk) {
+    /** Ancestors above the root are the user's, not the table's: never checked or created. */
+    private boolean isAtOrBelowRoot(String path) {
+        return !"/".equals(path)
+                && (path.equals(rootPath)
+                        || "/".equals(rootPath)
+                        || path.startsWith(rootPath + "/"));
+    }
+
+    private Collection<String> pathsToCheck(List<ZNodeMutation> chunk) {
         Set<String> paths = new LinkedHashSet<>();
         for (ZNodeMutation m : chunk) {
             paths.add(m.getPath());
             if (!m.isDelete()) {
                 for (String a = ZNodePaths.parent(m.getPath());
-                        a != null && !"/".equals(a);
+                        a != null && isAtOrBelowRoot(a);
                         a = ZNodePaths.parent(a)) {
                     if (!paths.add(a)) {
                         break; // its ancestors are in already
@@ -229,8 +225,7 @@ final class ZNodeBatchWriter {
     }
 
     /** One pipelined round of {@code exists} calls. */
-    private Map<String, Boolean> existence(Collection<String> paths, int transientFailures)
-            throws IOException {
+    private Map<String, Boolean> existence(Collection<String> paths) throws IOException {
         while (true) {
             try {
                 Map<String, Boolean> result = new HashMap<>();
@@ -268,7 +263,7 @@ final class ZNodeBatchWriter {
                 if (!ZooKeeperCalls.isTransient(e.code())) {
                     throw fatal(e.getPath(), e);
                 }
-                transientFailures = backOff(transientFailures, e);
+                backOff(e);
             }
         }
     }
@@ -321,7 +316,8 @@ final class ZNodeBatchWriter {
                 e);
     }
 
-    private int backOff(int failures, KeeperException cause) throws IOException {
+    private void backOff(KeeperException cause) throws IOException {
+        int failures = transientFailures;
         if (failures >= options.getMaxRetries()) {
             throw new IOException(
                     String.format(
@@ -348,7 +344,7 @@ final class ZNodeBatchWriter {
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while backing off", e);
         }
-        return failures + 1;
+        transientFailures = failures + 1;
     }
 
     private ZooKeeper zooKeeper() throws IOException {

@@ -53,8 +53,13 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
         this.numBytesSend = metrics.getNumBytesSendCounter();
         metrics.setCurrentSendTimeGauge(() -> lastSendTimeMs);
         this.client = ZooKeeperClientFactory.open(options.getConnection());
-        this.batchWriter = new ZNodeBatchWriter(client, options);
-        ensureRoot();
+        this.batchWriter = new ZNodeBatchWriter(client, options, rootPath);
+        try {
+            ensureRoot();
+        } catch (IOException | RuntimeException e) {
+            client.close(); // a restarting task must not leave a session behind
+            throw e;
+        }
         scheduleFlush();
     }
 
@@ -82,8 +87,14 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
             return;
         }
         checkSize(mutation);
-        ZNodeMutation earlier = buffer.remove(mutation.getPath());
-        buffer.put(mutation.getPath(), earlier == null ? mutation : mutation.after(earlier));
+        ZNodeMutation earlier = buffer.get(mutation.getPath());
+        if (earlier != null && earlier.isDelete() && !mutation.isDelete()) {
+            // The delete removes a whole subtree, and writes buffered after it may re-create
+            // parts of it. Folding it into this upsert would move it behind them: write it first.
+            flushBuffer();
+        }
+        buffer.remove(mutation.getPath());
+        buffer.put(mutation.getPath(), mutation);
         if (buffer.size() >= options.getBufferFlushMaxRows()) {
             flushBuffer();
         }

@@ -56,21 +56,4 @@ class TransactionChunkerTest {
                 .containsExactly("/t/a/b", "/t/y");
         assertThat(chunks.get(2)).extracting(ZNodeMutation::getPath).containsExactly("/t/y");
     }
-
-    @Test
-    void anUpsertAfterADeleteReplacesTheSubtree() {
-        ZNodeMutation delete = ZNodeMutation.delete("/t/a");
-        ZNodeMutation upsert = ZNodeMutation.upsert("/t/a", new byte[1]);
-        assertThat(upsert.after(delete).replacesSubtree()).isTrue();
-        assertThat(upsert.after(upsert.after(delete)).replacesSubtree()).isTrue();
-        assertThat(upsert.after(ZNodeMutation.upsert("/t/a", new byte[2])).replacesSubtree())
-                .isFalse();
-        assertThat(delete.after(upsert).isDelete()).isTrue();
-        // A replacing upsert removes a subtree: nothing below it shares its transaction.
-        List<List<ZNodeMutation>> chunks =
-                chunk(
-                        Arrays.asList(
-                                ZNodeMutation.upsert("/t/a/b", new byte[1]), upsert.after(delete)));
-        assertThat(chunks).hasSize(2);
-    }
 }

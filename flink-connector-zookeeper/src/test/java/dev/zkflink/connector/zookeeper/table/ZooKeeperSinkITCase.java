@@ -97,6 +97,42 @@ class ZooKeeperSinkITCase extends ZooKeeperTableTestBase {
     }
 
     @Test
+    void relativePathChangelogKeepsTreeOrder() throws Exception {
+        String root = newRoot("tree-order");
+        trees.put(root + "/x/old", "o"); // x's subtree before the changelog
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1); // one sink subtask: the order across keys is the changelog's
+        StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
+        DataStream<Row> changes =
+                env.fromData(
+                        Arrays.asList(
+                                // A child written before its parent's row, in one flush.
+                                Row.ofKind(RowKind.INSERT, "a", "1"),
+                                Row.ofKind(RowKind.INSERT, "a/b", "2"),
+                                Row.ofKind(RowKind.UPDATE_AFTER, "a", "3"),
+                                // A delete of x, then a new child of x, then x again.
+                                Row.ofKind(RowKind.DELETE, "x", "x0"),
+                                Row.ofKind(RowKind.INSERT, "x/c", "4"),
+                                Row.ofKind(RowKind.INSERT, "x", "5")),
+                        KV);
+        tEnv.createTemporaryView(
+                "changes", tEnv.fromChangelogStream(changes, kvSchema(), ChangelogMode.all()));
+        tEnv.executeSql(
+                "CREATE TABLE zk (k STRING, v STRING, PRIMARY KEY (k) NOT ENFORCED) WITH ("
+                        + with(root, "'key.mode' = 'relative-path'")
+                        + ")");
+        tEnv.executeSql("INSERT INTO zk SELECT k, v FROM changes").await();
+
+        // Exactly what applying the changelog one row at a time gives.
+        Map<String, String> expected = new TreeMap<>();
+        expected.put("a", "3");
+        expected.put("a/b", "2");
+        expected.put("x", "5");
+        expected.put("x/c", "4");
+        assertThat(trees.tree(root)).isEqualTo(expected);
+    }
+
+    @Test
     void compositeKeyJsonRoundTrip() throws Exception {
         String root = newRoot("roundtrip");
         StreamTableEnvironment tEnv = batchTableEnv();
@@ -195,6 +231,20 @@ class ZooKeeperSinkITCase extends ZooKeeperTableTestBase {
                 .hasStackTraceContaining("key column 'a' contains '/'");
         assertThatThrownBy(() -> tEnv.executeSql("INSERT INTO t VALUES ('..', 'x', 'v')").await())
                 .hasStackTraceContaining("The row with key (a='..', b='x')");
+        assertThat(trees.tree(root)).isEmpty();
+
+        tEnv.executeSql(
+                "CREATE TABLE rel (k STRING, v STRING, PRIMARY KEY (k) NOT ENFORCED) WITH ("
+                        + with(root, "'key.mode' = 'relative-path'")
+                        + ")");
+        for (String bad : new String[] {"", "/abs", "trailing/", "a//b", "a/../b"}) {
+            assertThatThrownBy(
+                            () ->
+                                    tEnv.executeSql("INSERT INTO rel VALUES ('" + bad + "', 'v')")
+                                            .await())
+                    .as("relative path '%s'", bad)
+                    .hasStackTraceContaining("The row with key (k='" + bad + "')");
+        }
         assertThat(trees.tree(root)).isEmpty();
     }
 

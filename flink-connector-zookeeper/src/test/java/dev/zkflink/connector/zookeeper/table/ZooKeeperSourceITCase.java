@@ -1,9 +1,22 @@
 package dev.zkflink.connector.zookeeper.table;
 
+import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
+import dev.zkflink.connector.zookeeper.source.ZNodeDeserializer;
+import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
+import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
+import dev.zkflink.connector.zookeeper.source.ZooKeeperSource;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTableTestBase;
 
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
+import org.apache.flink.util.Collector;
 
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.Test;
@@ -165,9 +178,54 @@ class ZooKeeperSourceITCase extends ZooKeeperTableTestBase {
         assertThat(values).hasSize(5000);
         assertThat(values).allMatch(v -> v >= 0 && v < 5000);
 
-        // And the work was really spread: one reader per subtask, each reading some splits.
-        String plan = tEnv.explainSql("SELECT v FROM big");
-        assertThat(plan).contains("TableSourceScan");
+        // And the work was really spread: the same source through the DataStream API, with the
+        // subtask that emitted each node.
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ZooKeeperReadOptions options =
+                ZooKeeperReadOptions.builder()
+                        .setConnection(
+                                ZooKeeperConnectionOptions.builder()
+                                        .setHosts(server.getConnectString())
+                                        .build())
+                        .build();
+        List<Tuple2<String, Integer>> tagged =
+                env.fromSource(
+                                new ZooKeeperSource<>(
+                                        ZNodeTreeLayout.levels(root, 2),
+                                        options,
+                                        new DataAsString()),
+                                WatermarkStrategy.noWatermarks(),
+                                "zookeeper")
+                        .setParallelism(4)
+                        .map(new TagWithSubtask())
+                        .setParallelism(4)
+                        .executeAndCollect(10_000);
+        assertThat(tagged).hasSize(5000);
+        assertThat(tagged.stream().map(t -> t.f0).distinct().count()).isEqualTo(5000);
+        assertThat(tagged.stream().map(t -> t.f1).distinct().count())
+                .as("readers that emitted nodes")
+                .isEqualTo(4);
+    }
+
+    /** Node data as a string. */
+    static final class DataAsString implements ZNodeDeserializer<String> {
+        @Override
+        public void deserialize(ZNodeRecord node, Collector<String> out) {
+            out.collect(new String(node.getData(), StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public TypeInformation<String> getProducedType() {
+            return Types.STRING;
+        }
+    }
+
+    /** Chained to the source: which reader subtask emitted the value. */
+    static final class TagWithSubtask extends RichMapFunction<String, Tuple2<String, Integer>> {
+        @Override
+        public Tuple2<String, Integer> map(String value) {
+            return Tuple2.of(value, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        }
     }
 
     @Test

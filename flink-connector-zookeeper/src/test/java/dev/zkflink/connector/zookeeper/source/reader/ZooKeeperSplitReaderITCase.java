@@ -6,6 +6,7 @@ import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
 import dev.zkflink.connector.zookeeper.source.split.SplitEntry;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
+import dev.zkflink.connector.zookeeper.testutils.TcpProxy;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperServerExtension;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTrees;
 
@@ -38,12 +39,13 @@ class ZooKeeperSplitReaderITCase {
     }
 
     private static ZooKeeperSplitReader reader(int batchSize) {
+        return reader(ZK.connectString(), batchSize);
+    }
+
+    private static ZooKeeperSplitReader reader(String hosts, int batchSize) {
         ZooKeeperReadOptions options =
                 ZooKeeperReadOptions.builder()
-                        .setConnection(
-                                ZooKeeperConnectionOptions.builder()
-                                        .setHosts(ZK.connectString())
-                                        .build())
+                        .setConnection(ZooKeeperConnectionOptions.builder().setHosts(hosts).build())
                         .setBatchSize(batchSize)
                         .setMaxInFlight(1)
                         .build();
@@ -87,6 +89,43 @@ class ZooKeeperSplitReaderITCase {
                             "b/i4");
         } finally {
             reader.close();
+        }
+    }
+
+    @Test
+    void connectionsClosedMidSplitAreRetriedWithoutLossOrDuplicates() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(ZK.server().getPort())) {
+            ZooKeeperSplitReader reader = reader(proxy.connectString(), 2);
+            try {
+                ZooKeeperSplit split =
+                        new ZooKeeperSplit(
+                                "s",
+                                Arrays.asList(SplitEntry.subtree("a"), SplitEntry.subtree("b")));
+                reader.handleSplitsChanges(new SplitsAddition<>(Collections.singletonList(split)));
+                List<String> out = new ArrayList<>();
+                boolean finished = false;
+                for (int round = 0; round < 100 && !finished; round++) {
+                    if (round == 2) {
+                        proxy.dropConnections(); // mid-split: the next round hits ConnectionLoss
+                    }
+                    RecordsWithSplitIds<ZNodeRecord> records = reader.fetch();
+                    while (records.nextSplit() != null) {
+                        ZNodeRecord node;
+                        while ((node = records.nextRecordFromSplit()) != null) {
+                            out.add(node.getRelativePath());
+                        }
+                    }
+                    finished = records.finishedSplits().contains("s");
+                }
+                assertThat(finished).isTrue();
+                assertThat(proxy.connectionsAccepted()).isGreaterThanOrEqualTo(2);
+                assertThat(out)
+                        .containsExactly(
+                                "a/i0", "a/i1", "a/i2", "a/i3", "a/i4", "b/i0", "b/i1", "b/i2",
+                                "b/i3", "b/i4");
+            } finally {
+                reader.close();
+            }
         }
     }
 
