@@ -43,6 +43,41 @@ class QuickstartITCase {
         zooKeeper.close();
     }
 
+    /**
+     * The demo as README command 1 starts it: its own JVM, its own embedded ZooKeeper, the
+     * repository's script, exit code 0.
+     */
+    @Test
+    void mainRunsTheDemoOnItsOwnEmbeddedZooKeeper() throws Exception {
+        Path log = Files.createTempFile("quickstart-main", ".out");
+        Process demo =
+                new ProcessBuilder(
+                                Paths.get(System.getProperty("java.home"), "bin", "java")
+                                        .toString(),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                QuickstartDemo.class.getName(),
+                                "--script",
+                                script().toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
+        boolean exited = demo.waitFor(180, java.util.concurrent.TimeUnit.SECONDS);
+        if (!exited) {
+            demo.destroyForcibly();
+        }
+        String output = Files.readString(log);
+        System.out.println(output);
+        assertThat(exited).as("the demo exits by itself").isTrue();
+        assertThat(demo.exitValue()).isZero();
+        assertThat(output)
+                .contains("Started an embedded ZooKeeper server")
+                .contains("{\"flag_count\":3,\"enabled_count\":2,\"avg_rollout\":62.5}")
+                .contains("{\"flag_count\":4,\"enabled_count\":3,\"avg_rollout\":56.7}")
+                .contains("{\"flag_count\":2,\"enabled_count\":2,\"avg_rollout\":55.0}")
+                .contains("Quickstart finished.");
+    }
+
     @Test
     void writesThePerServiceSummaryOfTheSeededFlags() throws Exception {
         // A leftover of an earlier run, which the quickstart must replace.
