@@ -16,6 +16,12 @@ public final class ZooKeeperLimits {
     /** Room left in every request for headers, ACLs and multi framing. */
     public static final int REQUEST_OVERHEAD_RESERVE = 4 * 1024;
 
+    /**
+     * A writer's client accepts responses up to this many times {@code jute.maxbuffer}: listing the
+     * children of a wide subtree that a DELETE removes must not end in ConnectionLoss.
+     */
+    public static final int WRITER_RESPONSE_FACTOR = 100;
+
     private ZooKeeperLimits() {}
 
     public static int juteMaxBuffer(Map<String, String> clientProperties) {

@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.sink;
 
+import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
 import dev.zkflink.connector.zookeeper.common.ZNodePaths;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
@@ -52,7 +53,13 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
         this.numRecordsSend = metrics.getNumRecordsSendCounter();
         this.numBytesSend = metrics.getNumBytesSendCounter();
         metrics.setCurrentSendTimeGauge(() -> lastSendTimeMs);
-        this.client = ZooKeeperClientFactory.open(options.getConnection());
+        // Requests are sized to jute.maxbuffer; responses may be larger: the children of a wide
+        // subtree that a DELETE removes.
+        this.client =
+                ZooKeeperClientFactory.open(
+                        options.getConnection(),
+                        ZNodeBatchReader.clientMaxPacketBytes(
+                                juteMaxBuffer, ZooKeeperLimits.WRITER_RESPONSE_FACTOR));
         this.batchWriter = new ZNodeBatchWriter(client, options, rootPath);
         try {
             ensureRoot();
