@@ -125,7 +125,10 @@ public final class ZooKeeperClientFactory {
                         // Curator would otherwise write the client's IP address into new nodes.
                         .defaultData(EMPTY)
                         // Parents we create are ordinary persistent nodes, never reaped containers.
-                        .dontUseContainerParents();
+                        .dontUseContainerParents()
+                        // No dynamic-reconfig tracking: it watches /zookeeper/config and logs
+                        // errors when a client closes under it.
+                        .ensembleTracker(false);
         if (options.hasDigestAuth()) {
             builder.authorization("digest", options.digestAuthBytes());
         }

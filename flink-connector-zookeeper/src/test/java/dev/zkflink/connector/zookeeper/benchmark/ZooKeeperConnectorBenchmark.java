@@ -48,6 +48,7 @@ import java.util.Locale;
 public final class ZooKeeperConnectorBenchmark {
     private static final int PARENTS = 100;
     private static final int VALUE_BYTES = 100;
+    private static final int REPS = 3;
 
     public static void main(String[] args) throws Exception {
         int requested = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
@@ -89,42 +90,43 @@ public final class ZooKeeperConnectorBenchmark {
             scanWithConnector(batch, hosts, "/bench/scan", 1);
 
             System.out.println();
+            System.out.printf(
+                    Locale.ROOT, "Each line: median of %d runs (min - max in brackets).%n", REPS);
+            System.out.println();
             System.out.println("Snapshot scan (read every node's data):");
             int sample = Math.min(nodes, 10_000);
             List<String> sampleParents = parents.subList(0, Math.max(1, sample / perParent));
             int sampleNodes = sampleParents.size() * perParent;
-            report(
+            measure(
                     "plain client, blocking getData per node",
                     sampleNodes,
-                    () -> PlainClientAnchors.readSync(zk, sampleParents));
-            report(
+                    rep -> wall(() -> PlainClientAnchors.readSync(zk, sampleParents)));
+            measure(
                     "plain client, pipelined async getData",
                     nodes,
-                    () -> PlainClientAnchors.readPipelined(zk, parents));
-            report(
+                    rep -> wall(() -> PlainClientAnchors.readPipelined(zk, parents)));
+            measure(
                     "plain client, multi read of 100 getData",
                     nodes,
-                    () -> PlainClientAnchors.readMulti(zk, parents));
-            trees.put("/bench/empty", "");
-            for (int i = 0; i < 2; i++) {
-                report(
-                        "connector, same SQL job over an empty tree (fixed job cost)",
-                        0,
-                        () -> scanWithConnector(batch, hosts, "/bench/empty", 1));
-            }
-            report(
-                    "connector, SQL batch job, scan.parallelism=1",
-                    nodes,
-                    () -> scanWithConnector(batch, hosts, "/bench/scan", 1));
-            report(
-                    "connector, SQL batch job, scan.parallelism=2",
-                    nodes,
-                    () -> scanWithConnector(batch, hosts, "/bench/scan", 2));
+                    rep -> wall(() -> PlainClientAnchors.readMulti(zk, parents)));
             for (int parallelism = 1; parallelism <= 2; parallelism++) {
-                reportActive(
-                        "connector source, first to last row, parallelism=" + parallelism,
+                int p = parallelism;
+                measure(
+                        "connector source, first to last row, parallelism=" + p,
                         nodes,
-                        sourceActiveSeconds(hosts, "/bench/scan", 2, parallelism));
+                        rep -> sourceActiveSeconds(hosts, "/bench/scan", 2, p));
+            }
+            trees.put("/bench/empty", "");
+            measure(
+                    "connector, SQL job over an empty tree (fixed job cost)",
+                    0,
+                    rep -> wall(() -> scanWithConnector(batch, hosts, "/bench/empty", 1)));
+            for (int parallelism = 1; parallelism <= 2; parallelism++) {
+                int p = parallelism;
+                measure(
+                        "connector, whole SQL batch job, scan.parallelism=" + p,
+                        nodes,
+                        rep -> wall(() -> scanWithConnector(batch, hosts, "/bench/scan", p)));
             }
 
             System.out.println();
@@ -142,79 +144,99 @@ public final class ZooKeeperConnectorBenchmark {
             ZKClientConfig bigResponses = new ZKClientConfig();
             bigResponses.setProperty("jute.maxbuffer", String.valueOf(8 << 20));
             ZooKeeper wideZk = new ZooKeeper(hosts, 30_000, event -> {}, bigResponses);
-            report(
+            measure(
                     "plain client (jute.maxbuffer 8 MiB), multi read of 100 getData",
                     nodes,
-                    () -> PlainClientAnchors.readMulti(wideZk, flatParent));
+                    rep -> wall(() -> PlainClientAnchors.readMulti(wideZk, flatParent)));
             wideZk.close();
-            report(
-                    "connector, SQL batch job, scan.parallelism=1",
+            measure(
+                    "connector source, first to last row, parallelism=1",
                     nodes,
-                    () -> scanFlatWithConnector(batch, hosts, "/bench/flat", 1));
+                    rep -> sourceActiveSeconds(hosts, "/bench/flat", 1, 1));
+            measure(
+                    "connector, whole SQL batch job, scan.parallelism=1",
+                    nodes,
+                    rep -> wall(() -> scanFlatWithConnector(batch, hosts, "/bench/flat", 1)));
 
             System.out.println();
             System.out.println("Sink (create new nodes, then update them):");
-            List<String> samplePaths = flatPaths("/bench/anchor-sync", sample);
-            trees.put("/bench/anchor-sync", "");
-            report(
+            measure(
                     "plain client, blocking create per node",
                     sample,
-                    () -> {
-                        PlainClientAnchors.createSync(zk, samplePaths, value);
-                        return 0L;
+                    rep -> {
+                        String parent = "/bench/anchor-sync-" + rep;
+                        trees.put(parent, "");
+                        List<String> paths = flatPaths(parent, sample);
+                        return wall(() -> PlainClientAnchors.createSync(zk, paths, value));
                     });
-            trees.put("/bench/anchor-async", "");
-            List<String> asyncPaths = flatPaths("/bench/anchor-async", nodes);
-            report(
+            measure(
                     "plain client, pipelined async create",
                     nodes,
-                    () -> {
-                        PlainClientAnchors.createPipelined(zk, asyncPaths, value);
-                        return 0L;
+                    rep -> {
+                        String parent = "/bench/anchor-async-" + rep;
+                        trees.put(parent, "");
+                        List<String> paths = flatPaths(parent, nodes);
+                        return wall(() -> PlainClientAnchors.createPipelined(zk, paths, value));
                     });
-            trees.put("/bench/anchor-multi", "");
-            List<String> multiPaths = flatPaths("/bench/anchor-multi", nodes);
-            report(
+            measure(
                     "plain client, multi of 1000 creates",
                     nodes,
-                    () -> {
-                        PlainClientAnchors.createMulti(zk, multiPaths, value);
-                        return 0L;
+                    rep -> {
+                        String parent = "/bench/anchor-multi-" + rep;
+                        trees.put(parent, "");
+                        List<String> paths = flatPaths(parent, nodes);
+                        return wall(() -> PlainClientAnchors.createMulti(zk, paths, value));
                     });
-            report(
-                    "connector, SQL batch INSERT of 0 rows (fixed job cost)",
-                    0,
-                    () -> sinkWithConnector(batch, hosts, "/bench/sink-empty", 0, "z"));
-            report(
-                    "connector, SQL batch INSERT (creates), sink.parallelism=1",
-                    nodes,
-                    () -> sinkWithConnector(batch, hosts, "/bench/sink", nodes, "a"));
-            reportActive(
-                    "connector sink, first to last create (server clock)",
-                    nodes,
-                    serverWindowSeconds(zk, "/bench/sink", true));
-            report(
+            measure(
                     "plain client, multi of 1000 setData",
                     nodes,
-                    () -> {
-                        PlainClientAnchors.setDataMulti(zk, multiPaths, value);
-                        return 0L;
+                    rep -> {
+                        List<String> paths = flatPaths("/bench/anchor-multi-0", nodes);
+                        return wall(() -> PlainClientAnchors.setDataMulti(zk, paths, value));
                     });
-            report(
-                    "connector, SQL batch INSERT (updates), sink.parallelism=1",
+            measure(
+                    "connector sink, first to last create (server clock)",
                     nodes,
-                    () -> sinkWithConnector(batch, hosts, "/bench/sink", nodes, "b"));
-            reportActive(
+                    rep -> {
+                        sinkWithConnector(batch, hosts, "/bench/sink-" + rep, nodes, "a");
+                        return serverWindowSeconds(zk, "/bench/sink-" + rep, true);
+                    });
+            measure(
                     "connector sink, first to last update (server clock)",
                     nodes,
-                    serverWindowSeconds(zk, "/bench/sink", false));
+                    rep -> {
+                        sinkWithConnector(batch, hosts, "/bench/sink-0", nodes, "u" + rep);
+                        return serverWindowSeconds(zk, "/bench/sink-0", false);
+                    });
+            measure(
+                    "connector, SQL INSERT of 0 rows (fixed job cost)",
+                    0,
+                    rep ->
+                            wall(
+                                    () ->
+                                            sinkWithConnector(
+                                                    batch, hosts, "/bench/sink-empty", 0, "z")));
+            measure(
+                    "connector, whole SQL batch INSERT (updates), sink.parallelism=1",
+                    nodes,
+                    rep ->
+                            wall(
+                                    () ->
+                                            sinkWithConnector(
+                                                    batch,
+                                                    hosts,
+                                                    "/bench/sink-0",
+                                                    nodes,
+                                                    "w" + rep)));
 
-            if (trees.stat("/bench/sink").getNumChildren() != nodes) {
-                throw new IllegalStateException(
-                        "sink wrote " + trees.stat("/bench/sink").getNumChildren() + " nodes");
+            for (int rep = 0; rep < REPS; rep++) {
+                int written = trees.stat("/bench/sink-" + rep).getNumChildren();
+                if (written != nodes) {
+                    throw new IllegalStateException("sink wrote " + written + " nodes");
+                }
             }
             System.out.println();
-            System.out.println("Checked: the connector's sink wrote all " + nodes + " nodes.");
+            System.out.println("Checked: every connector sink run wrote all " + nodes + " nodes.");
         }
         System.exit(0);
     }
@@ -354,16 +376,6 @@ public final class ZooKeeperConnectorBenchmark {
         return Math.max(1, last - first) / 1000.0;
     }
 
-    private static void reportActive(String what, int nodes, double seconds) {
-        System.out.printf(
-                Locale.ROOT,
-                "  %-62s %,9d nodes in %6.2f s = %,9.0f nodes/s%n",
-                what,
-                nodes,
-                seconds,
-                nodes / seconds);
-    }
-
     private static List<String> flatPaths(String parent, int n) {
         List<String> paths = new ArrayList<>(n);
         for (int i = 1; i <= n; i++) {
@@ -373,24 +385,43 @@ public final class ZooKeeperConnectorBenchmark {
     }
 
     interface Work {
-        long run() throws Exception;
+        void run() throws Exception;
     }
 
-    private static void report(String what, int nodes, Work work) throws Exception {
+    interface Repetition {
+        double seconds(int rep) throws Exception;
+    }
+
+    private static double wall(Work work) throws Exception {
         System.gc();
         long start = System.nanoTime();
         work.run();
-        double seconds = (System.nanoTime() - start) / 1e9;
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static void measure(String what, int nodes, Repetition repetition) throws Exception {
+        double[] seconds = new double[REPS];
+        for (int rep = 0; rep < REPS; rep++) {
+            seconds[rep] = repetition.seconds(rep);
+        }
+        Arrays.sort(seconds);
+        double median = seconds[REPS / 2];
         if (nodes == 0) {
-            System.out.printf(Locale.ROOT, "  %-62s %25.2f s%n", what, seconds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-66s %6.2f s [%.2f - %.2f]%n",
+                    what,
+                    median,
+                    seconds[0],
+                    seconds[REPS - 1]);
             return;
         }
         System.out.printf(
                 Locale.ROOT,
-                "  %-62s %,9d nodes in %6.2f s = %,9.0f nodes/s%n",
+                "  %-66s %,9.0f nodes/s [%,.0f - %,.0f]%n",
                 what,
-                nodes,
-                seconds,
-                nodes / seconds);
+                nodes / median,
+                nodes / seconds[REPS - 1],
+                nodes / seconds[0]);
     }
 }

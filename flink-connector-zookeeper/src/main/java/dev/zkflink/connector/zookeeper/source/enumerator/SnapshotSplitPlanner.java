@@ -25,8 +25,11 @@ public final class SnapshotSplitPlanner {
     /** Descend at most this many levels while looking for enough subtrees. */
     static final int MAX_PLANNING_DEPTH = 4;
 
-    /** Never put more entries than this into one split, so restarts redo little work. */
-    static final int MAX_ENTRIES_PER_SPLIT = 1024;
+    /**
+     * At most this many entries in one split: a restored split is walked again from its start, and
+     * every split costs a request to the enumerator.
+     */
+    static final int MAX_ENTRIES_PER_SPLIT = 8192;
 
     private final ZNodeTreeLayout layout;
     private final ZNodeBatchReader reader;
