@@ -1,6 +1,5 @@
 package dev.zkflink.connector.zookeeper.e2e;
 
-import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.type.TypeReference;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -200,21 +199,7 @@ class FlinkSqlClientITCase {
                         List.of("search", "2", "2", "55.0"));
         assertThat(output).contains("9 rows in set").contains("3 rows in set");
 
-        // What the script wrote into ZooKeeper. Seeded: checkout {25 on, 0 off, 100 on},
-        // payments {50 on, 100 on, 0 off, 0 off}, search {10 on, 100 on}, inventory without
-        // flags; the script turns on payments/wallet-google-pay at 20 % first.
-        try (CuratorFramework client = QuickstartDemo.connect(hosts)) {
-            assertThat(children(client, QuickstartDemo.SUMMARY_PATH))
-                    .containsExactly("checkout", "payments", "search");
-            assertThat(json(client, QuickstartDemo.SUMMARY_PATH + "/checkout"))
-                    .isEqualTo(Map.of("flag_count", 3, "enabled_count", 2, "avg_rollout", 62.5));
-            assertThat(json(client, QuickstartDemo.SUMMARY_PATH + "/payments"))
-                    .isEqualTo(Map.of("flag_count", 4, "enabled_count", 3, "avg_rollout", 56.7));
-            assertThat(json(client, QuickstartDemo.SUMMARY_PATH + "/search"))
-                    .isEqualTo(Map.of("flag_count", 2, "enabled_count", 2, "avg_rollout", 55.0));
-            assertThat(json(client, QuickstartDemo.FLAGS_PATH + "/payments/wallet-google-pay"))
-                    .isEqualTo(Map.of("enabled", true, "rollout", 20, "owner", "team-d"));
-        }
+        QuickstartTreeAssertions.assertScriptResult(hosts);
 
         // The jobs ran on the cluster, not in the client, and all of them finished.
         JsonNode jobs = JSON.readTree(flink.jobManagerGet("/jobs/overview")).get("jobs");
@@ -359,14 +344,5 @@ class FlinkSqlClientITCase {
         JarEntry entry = jar.getJarEntry(name);
         assertThat(entry).as(name + " in " + jar.getName()).isNotNull();
         return new String(jar.getInputStream(entry).readAllBytes(), StandardCharsets.UTF_8);
-    }
-
-    private static List<String> children(CuratorFramework client, String path) throws Exception {
-        return client.getChildren().forPath(path).stream().sorted().collect(Collectors.toList());
-    }
-
-    private static Map<String, Object> json(CuratorFramework client, String path) throws Exception {
-        return JSON.readValue(
-                client.getData().forPath(path), new TypeReference<Map<String, Object>>() {});
     }
 }

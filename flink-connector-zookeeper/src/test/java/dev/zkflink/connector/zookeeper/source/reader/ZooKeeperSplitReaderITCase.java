@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,10 +56,18 @@ class ZooKeeperSplitReaderITCase {
     /** Drains the reader: node paths in emission order. */
     private static List<String> drain(ZooKeeperSplitReader reader, ZooKeeperSplit split)
             throws Exception {
+        return drain(reader, split, round -> {});
+    }
+
+    /** Drains the reader, calling {@code beforeRound} before each fetch. */
+    private static List<String> drain(
+            ZooKeeperSplitReader reader, ZooKeeperSplit split, IntConsumer beforeRound)
+            throws Exception {
         reader.handleSplitsChanges(new SplitsAddition<>(Collections.singletonList(split)));
         List<String> out = new ArrayList<>();
         boolean finished = false;
-        for (int guard = 0; guard < 100 && !finished; guard++) {
+        for (int round = 0; round < 100 && !finished; round++) {
+            beforeRound.accept(round);
             RecordsWithSplitIds<ZNodeRecord> records = reader.fetch();
             while (records.nextSplit() != null) {
                 ZNodeRecord node;
@@ -97,27 +106,18 @@ class ZooKeeperSplitReaderITCase {
         try (TcpProxy proxy = new TcpProxy(ZK.server().getPort())) {
             ZooKeeperSplitReader reader = reader(proxy.connectString(), 2);
             try {
-                ZooKeeperSplit split =
-                        new ZooKeeperSplit(
-                                "s",
-                                Arrays.asList(SplitEntry.subtree("a"), SplitEntry.subtree("b")));
-                reader.handleSplitsChanges(new SplitsAddition<>(Collections.singletonList(split)));
-                List<String> out = new ArrayList<>();
-                boolean finished = false;
-                for (int round = 0; round < 100 && !finished; round++) {
-                    if (round == 2) {
-                        proxy.dropConnections(); // mid-split: the next round hits ConnectionLoss
-                    }
-                    RecordsWithSplitIds<ZNodeRecord> records = reader.fetch();
-                    while (records.nextSplit() != null) {
-                        ZNodeRecord node;
-                        while ((node = records.nextRecordFromSplit()) != null) {
-                            out.add(node.getRelativePath());
-                        }
-                    }
-                    finished = records.finishedSplits().contains("s");
-                }
-                assertThat(finished).isTrue();
+                List<String> out =
+                        drain(
+                                reader,
+                                new ZooKeeperSplit(
+                                        "s",
+                                        Arrays.asList(
+                                                SplitEntry.subtree("a"), SplitEntry.subtree("b"))),
+                                round -> {
+                                    if (round == 2) {
+                                        proxy.dropConnections(); // mid-split: ConnectionLoss
+                                    }
+                                });
                 assertThat(proxy.connectionsAccepted()).isGreaterThanOrEqualTo(2);
                 assertThat(out)
                         .containsExactly(
