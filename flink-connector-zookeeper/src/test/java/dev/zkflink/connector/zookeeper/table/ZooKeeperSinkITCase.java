@@ -2,16 +2,20 @@ package dev.zkflink.connector.zookeeper.table;
 
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTableTestBase;
 
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.core.execution.CheckpointType;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.DataTypes;
@@ -19,6 +23,7 @@ import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.connector.ChangelogMode;
+import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
 
@@ -28,6 +33,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -289,6 +295,80 @@ class ZooKeeperSinkITCase extends ZooKeeperTableTestBase {
             }
         } finally {
             job.getJobClient().get().cancel().get();
+        }
+    }
+
+    /**
+     * No timer and a buffer larger than the input rate: only checkpoints flush. With
+     * 'at-least-once' rows land while the job runs; with 'none' nothing does.
+     */
+    @Test
+    void checkpointsFlushUnlessDeliveryIsNone(@InjectClusterClient ClusterClient<?> cluster)
+            throws Exception {
+        assertThat(nodesWrittenAfterCheckpoints(cluster, "at-least-once", 3)).isGreaterThan(0);
+        assertThat(nodesWrittenAfterCheckpoints(cluster, "none", 3)).isZero();
+    }
+
+    private static int nodesWrittenAfterCheckpoints(
+            ClusterClient<?> cluster, String guarantee, int checkpoints) throws Exception {
+        String root = newRoot("checkpoint-" + guarantee);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
+        GeneratorFunction<Long, Row> rows = i -> Row.of("k-" + i, "v" + i);
+        tEnv.createTemporaryView(
+                "rows_" + guarantee.replace('-', '_'),
+                tEnv.fromDataStream(
+                        env.fromSource(
+                                        new DataGeneratorSource<>(
+                                                rows,
+                                                100_000,
+                                                RateLimiterStrategy.perSecond(100),
+                                                KV),
+                                        WatermarkStrategy.noWatermarks(),
+                                        "rows")
+                                .setParallelism(1)));
+        tEnv.executeSql(
+                "CREATE TABLE t_"
+                        + guarantee.replace('-', '_')
+                        + " (k STRING, v STRING, PRIMARY KEY (k) NOT ENFORCED) WITH ("
+                        + with(
+                                root,
+                                "'sink.buffer-flush.interval' = '0'",
+                                "'sink.buffer-flush.max-rows' = '100000'",
+                                "'sink.delivery-guarantee' = '" + guarantee + "'")
+                        + ")");
+        TableResult job =
+                tEnv.executeSql(
+                        "INSERT INTO t_"
+                                + guarantee.replace('-', '_')
+                                + " SELECT k, v FROM rows_"
+                                + guarantee.replace('-', '_')
+                                + " ON CONFLICT DO DEDUPLICATE");
+        try {
+            JobID id = job.getJobClient().get().getJobID();
+            waitUntilRunning(job);
+            int completed = 0;
+            for (int attempt = 0; attempt < 300 && completed < checkpoints; attempt++) {
+                Thread.sleep(200); // let rows arrive between checkpoints
+                try {
+                    cluster.triggerCheckpoint(id, CheckpointType.DEFAULT).get();
+                    completed++;
+                } catch (ExecutionException e) {
+                    // tasks still deploying: try again
+                }
+            }
+            assertThat(completed).as("checkpoints completed").isEqualTo(checkpoints);
+            return trees.tree(root).size();
+        } finally {
+            job.getJobClient().get().cancel().get();
+        }
+    }
+
+    private static void waitUntilRunning(TableResult job) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (job.getJobClient().get().getJobStatus().get() != JobStatus.RUNNING
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
         }
     }
 
