@@ -20,10 +20,11 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>A response larger than the client's {@code jute.maxbuffer} makes the client drop the
  * connection, which surfaces as ConnectionLoss and, retried naively, loops forever. Readers are
- * opened with a client limit of {@link #clientMaxPacketBytes} so a batch of nodes of legal size
- * always fits. If a ConnectionLoss still happens, the batch is re-read sequentially and bisected; a
- * single op that loses a healthy connection twice is reported as too large, naming the path and
- * {@code properties.jute.maxbuffer}. Real outages are retried up to {@code connection.max-retries}.
+ * opened with a client limit of {@link ZooKeeperLimits#responseLimit} so a batch of nodes of legal
+ * size always fits. If a ConnectionLoss still happens, the batch is re-read sequentially and
+ * bisected; a single op that loses a healthy connection twice is reported as too large, naming the
+ * path and {@code properties.jute.maxbuffer}. Real outages are retried up to {@code
+ * connection.max-retries}.
  */
 public final class ZNodeBatchReader {
     private static final Logger LOG = LoggerFactory.getLogger(ZNodeBatchReader.class);
@@ -42,12 +43,6 @@ public final class ZNodeBatchReader {
         this.options = options;
         this.batchSize = batchSize;
         this.maxInFlight = maxInFlight;
-    }
-
-    /** The client-side response limit a reader with {@code batchSize} ops per request needs. */
-    public static int clientMaxPacketBytes(int juteMaxBuffer, int batchSize) {
-        long needed = (long) juteMaxBuffer * (batchSize + 1L);
-        return (int) Math.min(Integer.MAX_VALUE - 1024L, needed);
     }
 
     public int getBatchSize() {
@@ -147,7 +142,7 @@ public final class ZNodeBatchReader {
                                 + "and on the servers if the table is also written to.",
                         kind,
                         op.getPath(),
-                        clientMaxPacketBytes(options.getJuteMaxBuffer(), batchSize),
+                        ZooKeeperLimits.responseLimit(options.getJuteMaxBuffer(), batchSize),
                         options.getJuteMaxBuffer(),
                         (long) options.getJuteMaxBuffer() * 4));
     }
@@ -170,9 +165,10 @@ public final class ZNodeBatchReader {
     }
 
     private long backoff(int attempt) {
-        long base = options.getRetryBaseSleep().toMillis();
-        long ms = base << Math.min(20, attempt - 1);
-        return Math.min(ms, options.getRetryMaxSleep().toMillis());
+        return ZooKeeperCalls.backoffMillis(
+                options.getRetryBaseSleep().toMillis(),
+                options.getRetryMaxSleep().toMillis(),
+                attempt);
     }
 
     private boolean tryAwaitConnection() throws IOException {

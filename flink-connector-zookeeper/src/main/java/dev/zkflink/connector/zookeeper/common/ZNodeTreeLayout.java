@@ -1,6 +1,9 @@
 package dev.zkflink.connector.zookeeper.common;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -50,6 +53,27 @@ public final class ZNodeTreeLayout implements Serializable {
     /** Whether the children of a node at {@code depth} can hold rows. */
     public boolean mayHaveRowsBelow(int depth) {
         return keyMode == KeyMode.RELATIVE_PATH || depth < rowDepth;
+    }
+
+    /**
+     * The children of a listed node as paths relative to the root, sorted (the walk order restores
+     * rely on), without ZooKeeper's own {@code /zookeeper} subtree when the root is {@code /}.
+     */
+    public List<String> childPaths(String parentRelative, List<String> names) {
+        List<String> sorted = new ArrayList<>(names);
+        Collections.sort(sorted);
+        List<String> paths = new ArrayList<>(sorted.size());
+        for (String name : sorted) {
+            if (parentRelative.isEmpty()) {
+                if ("/".equals(rootPath) && ZNodePaths.SYSTEM_NODE.equals(name)) {
+                    continue;
+                }
+                paths.add(name);
+            } else {
+                paths.add(parentRelative + "/" + name);
+            }
+        }
+        return paths;
     }
 
     public String absolute(String relative) {

@@ -47,6 +47,14 @@ public final class ZooKeeperCalls {
         }
     }
 
+    /**
+     * Exponential backoff: {@code base} for attempt 1, doubling per attempt, never above {@code
+     * max}.
+     */
+    public static long backoffMillis(long base, long max, int attempt) {
+        return Math.min(base << Math.min(20, Math.max(0, attempt - 1)), max);
+    }
+
     /** Errors after which the outcome is unknown and the connection or session comes back. */
     public static boolean isTransient(KeeperException.Code code) {
         return code == KeeperException.Code.CONNECTIONLOSS

@@ -24,6 +24,15 @@ public final class ZooKeeperLimits {
 
     private ZooKeeperLimits() {}
 
+    /**
+     * The client-side response limit for requests of {@code batchSize} reads of nodes of legal size
+     * (each at most {@code juteMaxBuffer}), capped below 2 GiB.
+     */
+    public static int responseLimit(int juteMaxBuffer, int batchSize) {
+        long needed = (long) juteMaxBuffer * (batchSize + 1L);
+        return (int) Math.min(Integer.MAX_VALUE - 1024L, needed);
+    }
+
     public static int juteMaxBuffer(Map<String, String> clientProperties) {
         String value = clientProperties.get(JUTE_MAXBUFFER);
         if (value == null) {

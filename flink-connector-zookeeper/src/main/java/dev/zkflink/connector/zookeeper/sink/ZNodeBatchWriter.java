@@ -330,7 +330,7 @@ final class ZNodeBatchWriter {
                     cause);
         }
         long base = options.getRetryBackoff().toMillis();
-        long sleep = Math.min(base << Math.min(16, failures), Math.max(base, 10_000L));
+        long sleep = ZooKeeperCalls.backoffMillis(base, Math.max(base, 10_000L), failures + 1);
         LOG.warn(
                 "Transient ZooKeeper error {} while writing; retry {} of {} in {} ms.",
                 cause.code(),

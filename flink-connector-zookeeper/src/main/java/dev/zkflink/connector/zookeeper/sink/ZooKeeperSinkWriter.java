@@ -1,6 +1,5 @@
 package dev.zkflink.connector.zookeeper.sink;
 
-import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
 import dev.zkflink.connector.zookeeper.common.ZNodePaths;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
@@ -58,7 +57,7 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
         this.client =
                 ZooKeeperClientFactory.open(
                         options.getConnection(),
-                        ZNodeBatchReader.clientMaxPacketBytes(
+                        ZooKeeperLimits.responseLimit(
                                 juteMaxBuffer, ZooKeeperLimits.WRITER_RESPONSE_FACTOR));
         this.batchWriter = new ZNodeBatchWriter(client, options, rootPath);
         try {

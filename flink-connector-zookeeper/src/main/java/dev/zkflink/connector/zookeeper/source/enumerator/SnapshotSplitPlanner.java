@@ -2,7 +2,6 @@ package dev.zkflink.connector.zookeeper.source.enumerator;
 
 import dev.zkflink.connector.zookeeper.common.KeyMode;
 import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
-import dev.zkflink.connector.zookeeper.common.ZNodePaths;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.source.split.SplitEntry;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
@@ -83,17 +82,9 @@ public final class SnapshotSplitPlanner {
         for (int i = 0; i < parents.size(); i++) {
             OpResult r = results.get(i);
             if (r instanceof OpResult.GetChildrenResult) {
-                List<String> names =
-                        new ArrayList<>(((OpResult.GetChildrenResult) r).getChildren());
-                Collections.sort(names);
-                for (String name : names) {
-                    if (parents.get(i).isEmpty()
-                            && "/".equals(layout.getRootPath())
-                            && ZNodePaths.SYSTEM_NODE.equals(name)) {
-                        continue; // ZooKeeper's own /zookeeper subtree is not table data
-                    }
-                    children.add(parents.get(i).isEmpty() ? name : parents.get(i) + "/" + name);
-                }
+                children.addAll(
+                        layout.childPaths(
+                                parents.get(i), ((OpResult.GetChildrenResult) r).getChildren()));
             } else {
                 int err = ((OpResult.ErrorResult) r).getErr();
                 if (err == KeeperException.Code.NONODE.intValue()) {

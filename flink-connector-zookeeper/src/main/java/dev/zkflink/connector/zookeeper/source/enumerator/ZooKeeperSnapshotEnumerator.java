@@ -3,6 +3,7 @@ package dev.zkflink.connector.zookeeper.source.enumerator;
 import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
 
@@ -65,7 +66,7 @@ public final class ZooKeeperSnapshotEnumerator
         try (CuratorFramework client =
                 ZooKeeperClientFactory.open(
                         o.getConnection(),
-                        ZNodeBatchReader.clientMaxPacketBytes(
+                        ZooKeeperLimits.responseLimit(
                                 o.getConnection().getJuteMaxBuffer(), o.getBatchSize()))) {
             ZNodeBatchReader reader =
                     new ZNodeBatchReader(

@@ -14,7 +14,6 @@ import org.apache.zookeeper.OpResult;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 
@@ -33,7 +32,8 @@ final class SubtreeWalker {
         this.layout = layout;
         this.reader = reader;
         for (SplitEntry entry : entries) {
-            enqueue(entry.getRelativePath(), entry.isWithDescendants());
+            String relative = entry.getRelativePath();
+            enqueue(relative, ZNodePaths.depth(relative), entry.isWithDescendants());
         }
     }
 
@@ -69,13 +69,10 @@ final class SubtreeWalker {
                                 KeeperException.Code.get(err)));
             }
             if (p.list) {
-                List<String> names =
-                        new ArrayList<>(((OpResult.GetChildrenResult) r).getChildren());
-                Collections.sort(names);
-                for (String name : names) {
-                    if (!isSystemNode(p.relative, name)) {
-                        enqueue(p.relative.isEmpty() ? name : p.relative + "/" + name, true);
-                    }
+                for (String child :
+                        layout.childPaths(
+                                p.relative, ((OpResult.GetChildrenResult) r).getChildren())) {
+                    enqueue(child, p.depth + 1, true);
                 }
             } else {
                 OpResult.GetDataResult data = (OpResult.GetDataResult) r;
@@ -88,35 +85,30 @@ final class SubtreeWalker {
                 if (p.descend
                         && layout.getKeyMode() == KeyMode.RELATIVE_PATH
                         && data.getStat().getNumChildren() > 0) {
-                    queue.add(new Pending(p.relative, true, true));
+                    queue.add(new Pending(p.relative, p.depth, true, true));
                 }
             }
         }
         return rows;
     }
 
-    private boolean isSystemNode(String parentRelative, String name) {
-        return parentRelative.isEmpty()
-                && "/".equals(layout.getRootPath())
-                && ZNodePaths.SYSTEM_NODE.equals(name);
-    }
-
-    private void enqueue(String relative, boolean descend) {
-        int depth = ZNodePaths.depth(relative);
+    private void enqueue(String relative, int depth, boolean descend) {
         if (layout.isRow(depth)) {
-            queue.add(new Pending(relative, false, descend));
+            queue.add(new Pending(relative, depth, false, descend));
         } else if (descend && layout.mayHaveRowsBelow(depth)) {
-            queue.add(new Pending(relative, true, true));
+            queue.add(new Pending(relative, depth, true, true));
         }
     }
 
     private static final class Pending {
         final String relative;
+        final int depth;
         final boolean list;
         final boolean descend;
 
-        Pending(String relative, boolean list, boolean descend) {
+        Pending(String relative, int depth, boolean list, boolean descend) {
             this.relative = relative;
+            this.depth = depth;
             this.list = list;
             this.descend = descend;
         }

@@ -3,6 +3,7 @@ package dev.zkflink.connector.zookeeper.source.reader;
 import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
 import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
@@ -74,7 +75,7 @@ final class ZooKeeperSplitReader implements SplitReader<ZNodeRecord, ZooKeeperSp
     private void ensureClient() throws IOException {
         if (client == null) {
             int clientLimit =
-                    ZNodeBatchReader.clientMaxPacketBytes(
+                    ZooKeeperLimits.responseLimit(
                             options.getConnection().getJuteMaxBuffer(), options.getBatchSize());
             client = ZooKeeperClientFactory.open(options.getConnection(), clientLimit);
             reader =

@@ -53,6 +53,12 @@ class ZooKeeperSplitReaderITCase {
         return new ZooKeeperSplitReader(ZNodeTreeLayout.levels("/r", 2), options);
     }
 
+    /** The subtrees /r/a and /r/b in one split, with that many nodes emitted before. */
+    private static ZooKeeperSplit splitOfAAndB(long nodesEmitted) {
+        return new ZooKeeperSplit(
+                "s", Arrays.asList(SplitEntry.subtree("a"), SplitEntry.subtree("b")), nodesEmitted);
+    }
+
     /** Drains the reader: node paths in emission order. */
     private static List<String> drain(ZooKeeperSplitReader reader, ZooKeeperSplit split)
             throws Exception {
@@ -85,13 +91,7 @@ class ZooKeeperSplitReaderITCase {
     void readsAllEntriesBreadthFirstInSortedOrder() throws Exception {
         ZooKeeperSplitReader reader = reader(2);
         try {
-            List<String> out =
-                    drain(
-                            reader,
-                            new ZooKeeperSplit(
-                                    "s",
-                                    Arrays.asList(
-                                            SplitEntry.subtree("a"), SplitEntry.subtree("b"))));
+            List<String> out = drain(reader, splitOfAAndB(0));
             assertThat(out)
                     .containsExactly(
                             "a/i0", "a/i1", "a/i2", "a/i3", "a/i4", "b/i0", "b/i1", "b/i2", "b/i3",
@@ -109,10 +109,7 @@ class ZooKeeperSplitReaderITCase {
                 List<String> out =
                         drain(
                                 reader,
-                                new ZooKeeperSplit(
-                                        "s",
-                                        Arrays.asList(
-                                                SplitEntry.subtree("a"), SplitEntry.subtree("b"))),
+                                splitOfAAndB(0),
                                 round -> {
                                     if (round == 2) {
                                         proxy.dropConnections(); // mid-split: ConnectionLoss
@@ -134,13 +131,7 @@ class ZooKeeperSplitReaderITCase {
         ZooKeeperSplitReader reader = reader(3);
         try {
             // Eight nodes were emitted before the checkpoint this split was restored from.
-            List<String> out =
-                    drain(
-                            reader,
-                            new ZooKeeperSplit(
-                                    "s",
-                                    Arrays.asList(SplitEntry.subtree("a"), SplitEntry.subtree("b")),
-                                    8));
+            List<String> out = drain(reader, splitOfAAndB(8));
             assertThat(out).containsExactly("b/i3", "b/i4");
         } finally {
             reader.close();
