@@ -8,7 +8,6 @@ import dev.zkflink.connector.zookeeper.source.reader.ZooKeeperSourceReader;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplitSerializer;
 
-import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
@@ -18,8 +17,6 @@ import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.util.UserCodeClassLoader;
 
 /**
  * Bounded snapshot of a znode tree (FLIP-27). The enumerator cuts the tree into subtree splits that
@@ -53,18 +50,7 @@ public final class ZooKeeperSource<T>
     @Override
     public SourceReader<T, ZooKeeperSplit> createReader(SourceReaderContext readerContext)
             throws Exception {
-        deserializer.open(
-                new DeserializationSchema.InitializationContext() {
-                    @Override
-                    public MetricGroup getMetricGroup() {
-                        return readerContext.metricGroup().addGroup("deserializer");
-                    }
-
-                    @Override
-                    public UserCodeClassLoader getUserCodeClassLoader() {
-                        return readerContext.getUserCodeClassLoader();
-                    }
-                });
+        ReaderContexts.open(deserializer, readerContext);
         return new ZooKeeperSourceReader<>(layout, readOptions, deserializer, readerContext);
     }
 

@@ -8,8 +8,10 @@ import static org.apache.flink.configuration.description.TextElement.text;
 /** {@code 'scan.startup.mode'}. */
 public enum StartupMode implements DescribedEnum {
     SNAPSHOT("snapshot", "Read the tree once and end (bounded)."),
-    INITIAL("initial", "Read a snapshot, then live changes (not supported yet)."),
-    LATEST("latest", "Read only changes after the job starts (not supported yet).");
+    INITIAL(
+            "initial",
+            "Read the rows in the tree, then every later change as a changelog (unbounded)."),
+    LATEST("latest", "Read only the changes made after the job starts (unbounded).");
 
     private final String value;
     private final String description;

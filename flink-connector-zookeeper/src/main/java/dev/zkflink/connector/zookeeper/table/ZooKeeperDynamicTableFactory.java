@@ -94,14 +94,6 @@ public final class ZooKeeperDynamicTableFactory
         ReadableConfig config = helper.getOptions();
 
         StartupMode startupMode = config.get(SCAN_STARTUP_MODE);
-        if (startupMode != StartupMode.SNAPSHOT) {
-            throw new ValidationException(
-                    String.format(
-                            "'scan.startup.mode' = '%s' is not supported yet: this version of the ZooKeeper "
-                                    + "connector reads bounded snapshots only. Set 'scan.startup.mode' = 'snapshot' "
-                                    + "to read the tree once.",
-                            startupMode));
-        }
         KeyMode keyMode = config.get(KEY_MODE);
         String formatName = config.get(FORMAT);
         ZooKeeperTableColumns columns =
@@ -122,6 +114,7 @@ public final class ZooKeeperDynamicTableFactory
                 readOptions,
                 format,
                 formatName,
+                startupMode,
                 config.getOptional(FactoryUtil.SOURCE_PARALLELISM).orElse(null));
     }
 

@@ -1,6 +1,7 @@
 package dev.zkflink.connector.zookeeper.table;
 
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
+import dev.zkflink.connector.zookeeper.source.ZooKeeperChangelogSource;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperSource;
 
@@ -22,13 +23,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Scan side of a {@code 'connector' = 'zookeeper'} table: a bounded snapshot of the tree. */
+/**
+ * Scan side of a {@code 'connector' = 'zookeeper'} table: a bounded snapshot of the tree, or a live
+ * changelog of it.
+ */
 final class ZooKeeperDynamicTableSource implements ScanTableSource, SupportsReadingMetadata {
     private final ZooKeeperTableColumns columns;
     private final ZNodeTreeLayout layout;
     private final ZooKeeperReadOptions readOptions;
     @Nullable private final DecodingFormat<DeserializationSchema<RowData>> valueFormat;
     private final String formatName;
+    private final StartupMode startupMode;
     @Nullable private final Integer parallelism;
 
     private List<String> metadataKeys = Collections.emptyList();
@@ -40,19 +45,26 @@ final class ZooKeeperDynamicTableSource implements ScanTableSource, SupportsRead
             ZooKeeperReadOptions readOptions,
             @Nullable DecodingFormat<DeserializationSchema<RowData>> valueFormat,
             String formatName,
+            StartupMode startupMode,
             @Nullable Integer parallelism) {
         this.columns = columns;
         this.layout = layout;
         this.readOptions = readOptions;
         this.valueFormat = valueFormat;
         this.formatName = formatName;
+        this.startupMode = startupMode;
         this.parallelism = parallelism;
         this.producedDataType = columns.physicalRowType;
     }
 
     @Override
     public ChangelogMode getChangelogMode() {
-        return ChangelogMode.insertOnly();
+        // A live read is an upsert stream on the primary key (the row's path): inserts, updates
+        // with the new row only, and deletes that carry only the key. The planner adds a
+        // ChangelogNormalize where a query needs the previous row.
+        return startupMode == StartupMode.SNAPSHOT
+                ? ChangelogMode.insertOnly()
+                : ChangelogMode.upsert(true);
     }
 
     @Override
@@ -75,8 +87,22 @@ final class ZooKeeperDynamicTableSource implements ScanTableSource, SupportsRead
                         formatName,
                         metadata,
                         context.createTypeInformation(producedDataType));
+        if (startupMode == StartupMode.SNAPSHOT) {
+            return SourceProvider.of(
+                    new ZooKeeperSource<>(layout, readOptions, deserializer), parallelism);
+        }
+        boolean trackChildren = false;
+        for (ZooKeeperReadableMetadata m : metadata) {
+            trackChildren |= m.dependsOnChildren();
+        }
         return SourceProvider.of(
-                new ZooKeeperSource<>(layout, readOptions, deserializer), parallelism);
+                new ZooKeeperChangelogSource<>(
+                        layout,
+                        readOptions,
+                        deserializer,
+                        startupMode == StartupMode.INITIAL,
+                        trackChildren),
+                parallelism);
     }
 
     @Override
@@ -98,7 +124,13 @@ final class ZooKeeperDynamicTableSource implements ScanTableSource, SupportsRead
     public DynamicTableSource copy() {
         ZooKeeperDynamicTableSource copy =
                 new ZooKeeperDynamicTableSource(
-                        columns, layout, readOptions, valueFormat, formatName, parallelism);
+                        columns,
+                        layout,
+                        readOptions,
+                        valueFormat,
+                        formatName,
+                        startupMode,
+                        parallelism);
         copy.metadataKeys = metadataKeys;
         copy.producedDataType = producedDataType;
         return copy;
@@ -106,6 +138,6 @@ final class ZooKeeperDynamicTableSource implements ScanTableSource, SupportsRead
 
     @Override
     public String asSummaryString() {
-        return "ZooKeeper(" + layout + ")";
+        return "ZooKeeper(" + layout + ", " + startupMode + ")";
     }
 }

@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.table;
 
+import dev.zkflink.connector.zookeeper.source.ChangeKind;
 import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
 
 import org.apache.flink.table.api.DataTypes;
@@ -19,22 +20,22 @@ public enum ZooKeeperReadableMetadata {
             n -> StringData.fromString(n.getAbsolutePath())),
     VERSION(
             "version",
-            DataTypes.INT().notNull(),
+            DataTypes.INT(),
             "Stat.version: data version.",
             n -> n.getStat().getVersion()),
     CVERSION(
             "cversion",
-            DataTypes.INT().notNull(),
+            DataTypes.INT(),
             "Stat.cversion: children version.",
             n -> n.getStat().getCversion()),
     AVERSION(
             "aversion",
-            DataTypes.INT().notNull(),
+            DataTypes.INT(),
             "Stat.aversion: ACL version.",
             n -> n.getStat().getAversion()),
     CTIME(
             "ctime",
-            DataTypes.TIMESTAMP_LTZ(3).notNull(),
+            DataTypes.TIMESTAMP_LTZ(3),
             "Stat.ctime: creation time (epoch millis).",
             n -> TimestampData.fromEpochMillis(n.getStat().getCtime())),
     MTIME(
@@ -59,17 +60,17 @@ public enum ZooKeeperReadableMetadata {
             n -> n.getStat().getPzxid()),
     EPHEMERAL_OWNER(
             "ephemeral-owner",
-            DataTypes.BIGINT().notNull(),
+            DataTypes.BIGINT(),
             "Stat.ephemeralOwner: owning session id, 0 for persistent nodes.",
             n -> n.getStat().getEphemeralOwner()),
     DATA_LENGTH(
             "data-length",
-            DataTypes.INT().notNull(),
+            DataTypes.INT(),
             "Stat.dataLength: bytes of data.",
             n -> n.getStat().getDataLength()),
     NUM_CHILDREN(
             "num-children",
-            DataTypes.INT().notNull(),
+            DataTypes.INT(),
             "Stat.numChildren: number of children.",
             n -> n.getStat().getNumChildren());
 
@@ -98,9 +99,25 @@ public enum ZooKeeperReadableMetadata {
         return description;
     }
 
+    /**
+     * Whether a delete row carries this key. A live source keeps only the path, the zxids and
+     * {@code mtime} of the nodes it emitted, so the other keys are NULL on deletes.
+     */
+    public boolean isKnownOnDelete() {
+        return !dataType.getLogicalType().isNullable();
+    }
+
     /** The internal (RowData) value of this key for a node. */
     public Object read(ZNodeRecord node) {
+        if (node.getKind() == ChangeKind.DELETE && !isKnownOnDelete()) {
+            return null;
+        }
         return converter.apply(node);
+    }
+
+    /** Whether the value changes when children are created or deleted. */
+    public boolean dependsOnChildren() {
+        return this == CVERSION || this == PZXID || this == NUM_CHILDREN;
     }
 
     public static ZooKeeperReadableMetadata ofKey(String key) {

@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.table;
 
+import dev.zkflink.connector.zookeeper.source.ChangeKind;
 import dev.zkflink.connector.zookeeper.source.ZNodeDeserializer;
 import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
 
@@ -7,6 +8,7 @@ import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
 
 import javax.annotation.Nullable;
@@ -17,6 +19,8 @@ import java.io.IOException;
  * Builds a table row from a znode: key columns from the path, value columns decoded from the data
  * with the table's format, metadata columns (appended) from the Stat. Empty data means all value
  * columns are NULL, which is also what the sink writes for a row whose value columns are all NULL.
+ * A delete carries the key columns only (value columns NULL): the table declares key-only deletes,
+ * and the planner restores the full row where a query needs it.
  */
 final class ZooKeeperRowDataDeserializer implements ZNodeDeserializer<RowData> {
     private static final long serialVersionUID = 1L;
@@ -60,7 +64,10 @@ final class ZooKeeperRowDataDeserializer implements ZNodeDeserializer<RowData> {
     public void deserialize(ZNodeRecord node, Collector<RowData> out) throws IOException {
         GenericRowData row = new GenericRowData(physicalArity + metadata.length);
         keys.fillKeys(node.getRelativePath(), row);
-        if (valueDecoder != null && node.getData().length > 0) {
+        row.setRowKind(rowKind(node.getKind()));
+        if (node.getKind() != ChangeKind.DELETE
+                && valueDecoder != null
+                && node.getData().length > 0) {
             RowData value;
             try {
                 value = valueDecoder.deserialize(node.getData());
@@ -75,16 +82,40 @@ final class ZooKeeperRowDataDeserializer implements ZNodeDeserializer<RowData> {
                         e);
             }
             if (value == null) {
-                return; // the format chose to skip it (for example 'json.ignore-parse-errors')
+                // The format chose to skip it (for example 'json.ignore-parse-errors'). A row that
+                // was emitted before must not keep its old value: it is deleted instead.
+                if (node.getKind() == ChangeKind.UPDATE) {
+                    GenericRowData delete = new GenericRowData(physicalArity + metadata.length);
+                    keys.fillKeys(node.getRelativePath(), delete);
+                    delete.setRowKind(RowKind.DELETE);
+                    fillMetadata(node, delete);
+                    out.collect(delete);
+                }
+                return;
             }
             for (int i = 0; i < valuePositions.length; i++) {
                 row.setField(valuePositions[i], valueGetters[i].getFieldOrNull(value));
             }
         }
+        fillMetadata(node, row);
+        out.collect(row);
+    }
+
+    private void fillMetadata(ZNodeRecord node, GenericRowData row) {
         for (int i = 0; i < metadata.length; i++) {
             row.setField(physicalArity + i, metadata[i].read(node));
         }
-        out.collect(row);
+    }
+
+    private static RowKind rowKind(ChangeKind kind) {
+        switch (kind) {
+            case UPDATE:
+                return RowKind.UPDATE_AFTER;
+            case DELETE:
+                return RowKind.DELETE;
+            default:
+                return RowKind.INSERT;
+        }
     }
 
     @Override

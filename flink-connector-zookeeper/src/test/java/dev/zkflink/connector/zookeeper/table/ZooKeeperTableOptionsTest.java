@@ -1,6 +1,7 @@
 package dev.zkflink.connector.zookeeper.table;
 
 import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.ExplainDetail;
 import org.apache.flink.table.api.TableEnvironment;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -169,12 +170,22 @@ class ZooKeeperTableOptionsTest {
     }
 
     @Test
-    void initialAndLatestAreNotSupportedYet() {
-        assertThatThrownBy(() -> planScan(FLAT, VALID))
-                .hasStackTraceContaining("'scan.startup.mode' = 'initial' is not supported yet");
+    void startupModesDeclareTheirChangelogs() {
+        // initial (the default) and latest are upsert streams with key-only deletes, so a query
+        // that needs whole rows gets the planner's ChangelogNormalize; snapshot is insert-only.
+        table("t", FLAT, VALID);
+        assertThat(tEnv.explainSql("SELECT * FROM t", ExplainDetail.CHANGELOG_MODE))
+                .contains("changelogMode=[I,UA,D]")
+                .contains("ChangelogNormalize");
         tEnv.executeSql("DROP TABLE t");
-        assertThatThrownBy(() -> planScan(FLAT, VALID + ", 'scan.startup.mode'='latest'"))
-                .hasStackTraceContaining("'scan.startup.mode' = 'latest' is not supported yet");
+        table("t", FLAT, VALID + ", 'scan.startup.mode'='latest'");
+        assertThat(tEnv.explainSql("SELECT * FROM t", ExplainDetail.CHANGELOG_MODE))
+                .contains("changelogMode=[I,UA,D]");
+        tEnv.executeSql("DROP TABLE t");
+        table("t", FLAT, snapshot(VALID));
+        assertThat(tEnv.explainSql("SELECT * FROM t", ExplainDetail.CHANGELOG_MODE))
+                .doesNotContain("UA")
+                .doesNotContain("ChangelogNormalize");
     }
 
     @Test

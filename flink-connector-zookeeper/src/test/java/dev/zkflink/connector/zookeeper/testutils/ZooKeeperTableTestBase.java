@@ -28,7 +28,7 @@ public abstract class ZooKeeperTableTestBase {
             new MiniClusterExtension(
                     new MiniClusterResourceConfiguration.Builder()
                             .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(4)
+                            .setNumberSlotsPerTaskManager(8)
                             .build());
 
     private static final AtomicInteger ROOTS = new AtomicInteger();

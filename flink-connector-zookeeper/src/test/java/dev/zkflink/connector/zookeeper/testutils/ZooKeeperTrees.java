@@ -132,6 +132,48 @@ public final class ZooKeeperTrees implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The oracle's right side: the nodes {@code depth} levels below root (relative path to [data,
+     * czxid, mzxid]), read afresh.
+     */
+    public Map<String, List<Object>> rowsWithZxids(String root, int depth) throws Exception {
+        Map<String, List<Object>> out = new TreeMap<>();
+        if (exists(root)) {
+            rowsWithZxids(root, "", depth, out);
+        }
+        return out;
+    }
+
+    private void rowsWithZxids(String abs, String rel, int depth, Map<String, List<Object>> out)
+            throws Exception {
+        List<String> children;
+        try {
+            children = client.getChildren().forPath(abs);
+        } catch (KeeperException.NoNodeException e) {
+            return;
+        }
+        for (String child : children) {
+            String childAbs = abs.equals("/") ? "/" + child : abs + "/" + child;
+            String childRel = rel.isEmpty() ? child : rel + "/" + child;
+            if (depth == 1) {
+                Stat stat = new Stat();
+                byte[] data;
+                try {
+                    data = client.getData().storingStatIn(stat).forPath(childAbs);
+                } catch (KeeperException.NoNodeException e) {
+                    continue;
+                }
+                String value =
+                        data == null || data.length == 0
+                                ? null
+                                : new String(data, StandardCharsets.UTF_8);
+                out.put(childRel, java.util.Arrays.asList(value, stat.getCzxid(), stat.getMzxid()));
+            } else {
+                rowsWithZxids(childAbs, childRel, depth - 1, out);
+            }
+        }
+    }
+
     public void deleteAll(String path) throws Exception {
         try {
             client.delete().deletingChildrenIfNeeded().forPath(path);

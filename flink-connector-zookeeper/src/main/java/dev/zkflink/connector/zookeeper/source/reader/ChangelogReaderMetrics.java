@@ -1,0 +1,62 @@
+package dev.zkflink.connector.zookeeper.source.reader;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Metrics a user can alert on, in the reader's group {@code zookeeper}: whether the session is
+ * connected, how often it reconnected or was lost, how often the tree was re-read and diffed, how
+ * long ago the last watch event arrived, and how many row nodes the reader tracks.
+ */
+final class ChangelogReaderMetrics {
+    static final String GROUP = "zookeeper";
+
+    private volatile int connected;
+    private volatile long lastEventMillis = System.currentTimeMillis();
+    private volatile int pendingReads;
+    private final AtomicLong trackedNodes = new AtomicLong();
+    private final Counter reconnects;
+    private final Counter sessionsLost;
+    private final Counter resyncs;
+
+    ChangelogReaderMetrics(MetricGroup readerGroup) {
+        MetricGroup group = readerGroup.addGroup(GROUP);
+        group.gauge("connected", () -> connected);
+        group.gauge("millisSinceLastEvent", () -> System.currentTimeMillis() - lastEventMillis);
+        group.gauge("pendingReads", () -> pendingReads);
+        group.gauge("trackedNodes", trackedNodes::get);
+        reconnects = group.counter("reconnects");
+        sessionsLost = group.counter("sessionsLost");
+        resyncs = group.counter("resyncs");
+    }
+
+    void connected(boolean value) {
+        connected = value ? 1 : 0;
+    }
+
+    void reconnected() {
+        reconnects.inc();
+    }
+
+    void sessionLost() {
+        sessionsLost.inc();
+    }
+
+    void resyncStarted() {
+        resyncs.inc();
+    }
+
+    void eventReceived() {
+        lastEventMillis = System.currentTimeMillis();
+    }
+
+    void pendingReads(int n) {
+        pendingReads = n;
+    }
+
+    void tracked(long delta) {
+        trackedNodes.addAndGet(delta);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.zkflink.connector.zookeeper.source.reader;
+
+import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
+import dev.zkflink.connector.zookeeper.source.ChangeKind;
+import dev.zkflink.connector.zookeeper.source.ZNodeDeserializer;
+import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
+import dev.zkflink.connector.zookeeper.source.split.BucketSplitState;
+import dev.zkflink.connector.zookeeper.source.split.TrackedNode;
+
+import org.apache.flink.api.connector.source.SourceOutput;
+import org.apache.flink.connector.base.source.reader.RecordEmitter;
+import org.apache.flink.util.Collector;
+
+import org.apache.zookeeper.data.Stat;
+
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Turns observations into changes by comparing them with the split's tracked nodes, on the task
+ * thread, so the tracked nodes in a checkpoint match exactly what was emitted before its barrier.
+ *
+ * <ul>
+ *   <li>not tracked, present: insert.
+ *   <li>tracked, other {@code czxid}: the node was deleted and created again: delete, then insert.
+ *   <li>tracked, newer {@code mzxid} (or {@code pzxid} when child metadata is read): update.
+ *   <li>tracked, absent: delete.
+ *   <li>anything else (a read that saw nothing new, or an older state): nothing.
+ * </ul>
+ *
+ * Records carry the node's {@code mtime} as their timestamp.
+ */
+final class ChangelogRecordEmitter<T>
+        implements RecordEmitter<ZNodeObservation, T, BucketSplitState> {
+    private final ZNodeTreeLayout layout;
+    private final ZNodeDeserializer<T> deserializer;
+    private final boolean trackChildren;
+    private final ChangelogReaderMetrics metrics;
+    private final TimestampedCollector<T> collector = new TimestampedCollector<>();
+
+    ChangelogRecordEmitter(
+            ZNodeTreeLayout layout,
+            ZNodeDeserializer<T> deserializer,
+            boolean trackChildren,
+            ChangelogReaderMetrics metrics) {
+        this.layout = layout;
+        this.deserializer = deserializer;
+        this.trackChildren = trackChildren;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void emitRecord(ZNodeObservation obs, SourceOutput<T> output, BucketSplitState state)
+            throws Exception {
+        collector.output = output;
+        Map<String, TrackedNode> tracked = state.tracked();
+        if (obs.resyncEnd) {
+            endResync(obs.epoch, state, tracked);
+            return;
+        }
+        boolean silent = obs.fromWalk && state.isBaselinePending();
+        TrackedNode known = tracked.get(obs.relativePath);
+        Stat stat = obs.stat;
+        if (stat == null) {
+            if (known != null) {
+                tracked.remove(obs.relativePath);
+                metrics.tracked(-1);
+                if (!silent) {
+                    emitDelete(obs.relativePath, known);
+                }
+            }
+            return;
+        }
+        if (known == null) {
+            known = TrackedNode.of(stat);
+            known.setEpoch(obs.epoch);
+            tracked.put(obs.relativePath, known);
+            metrics.tracked(1);
+            if (!silent) {
+                emit(obs, ChangeKind.INSERT);
+            }
+            return;
+        }
+        known.setEpoch(Math.max(known.getEpoch(), obs.epoch));
+        if (known.getCzxid() != stat.getCzxid()) {
+            if (stat.getCzxid() < known.getCzxid()) {
+                return; // an older incarnation, read before the newer one was seen
+            }
+            TrackedNode previous =
+                    new TrackedNode(
+                            known.getCzxid(), known.getMzxid(), known.getPzxid(), known.getMtime());
+            known.update(stat);
+            if (!silent) {
+                emitDelete(obs.relativePath, previous);
+                emit(obs, ChangeKind.INSERT);
+            }
+        } else if (stat.getMzxid() > known.getMzxid()
+                || (trackChildren && stat.getPzxid() > known.getPzxid())) {
+            known.update(stat);
+            if (!silent) {
+                emit(obs, ChangeKind.UPDATE);
+            }
+        }
+    }
+
+    /** Tracked nodes that no read saw since the walk began are gone. */
+    private void endResync(long epoch, BucketSplitState state, Map<String, TrackedNode> tracked)
+            throws Exception {
+        boolean silent = state.isBaselinePending();
+        Iterator<Map.Entry<String, TrackedNode>> it = tracked.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, TrackedNode> e = it.next();
+            if (e.getValue().getEpoch() < epoch) {
+                it.remove();
+                metrics.tracked(-1);
+                if (!silent) {
+                    emitDelete(e.getKey(), e.getValue());
+                }
+            }
+        }
+        state.baselineDone();
+    }
+
+    private void emit(ZNodeObservation obs, ChangeKind kind) throws Exception {
+        collector.timestamp = obs.stat.getMtime();
+        deserializer.deserialize(
+                new ZNodeRecord(
+                        obs.relativePath,
+                        layout.absolute(obs.relativePath),
+                        obs.data,
+                        obs.stat,
+                        kind),
+                collector);
+    }
+
+    private void emitDelete(String relativePath, TrackedNode node) throws Exception {
+        collector.timestamp = node.getMtime();
+        deserializer.deserialize(
+                new ZNodeRecord(
+                        relativePath,
+                        layout.absolute(relativePath),
+                        null,
+                        node.toDeleteStat(),
+                        ChangeKind.DELETE),
+                collector);
+    }
+
+    private static final class TimestampedCollector<T> implements Collector<T> {
+        SourceOutput<T> output;
+        long timestamp;
+
+        @Override
+        public void collect(T record) {
+            output.collect(record, timestamp);
+        }
+
+        @Override
+        public void close() {}
+    }
+}

@@ -1,0 +1,76 @@
+package dev.zkflink.connector.zookeeper.source.reader;
+
+import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
+import dev.zkflink.connector.zookeeper.source.ZNodeDeserializer;
+import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
+import dev.zkflink.connector.zookeeper.source.split.BucketSplit;
+import dev.zkflink.connector.zookeeper.source.split.BucketSplitState;
+
+import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
+import org.apache.flink.core.io.InputStatus;
+
+import java.util.Map;
+
+/**
+ * Live reader: one fetcher thread watches and reads the tree, the task thread turns what it saw
+ * into inserts, updates and deletes. Buckets never finish.
+ */
+public final class ChangelogSourceReader<T>
+        extends SingleThreadMultiplexSourceReaderBase<
+                ZNodeObservation, T, BucketSplit, BucketSplitState> {
+    private final ChangelogReaderMetrics metrics;
+
+    public static <T> ChangelogSourceReader<T> create(
+            ZNodeTreeLayout layout,
+            ZooKeeperReadOptions options,
+            ZNodeDeserializer<T> deserializer,
+            boolean trackChildren,
+            SourceReaderContext context) {
+        ChangelogReaderMetrics metrics = new ChangelogReaderMetrics(context.metricGroup());
+        return new ChangelogSourceReader<>(
+                layout, options, deserializer, trackChildren, context, metrics);
+    }
+
+    private ChangelogSourceReader(
+            ZNodeTreeLayout layout,
+            ZooKeeperReadOptions options,
+            ZNodeDeserializer<T> deserializer,
+            boolean trackChildren,
+            SourceReaderContext context,
+            ChangelogReaderMetrics metrics) {
+        super(
+                () -> new ChangelogSplitReader(layout, options, trackChildren, metrics),
+                new ChangelogRecordEmitter<>(layout, deserializer, trackChildren, metrics),
+                context.getConfiguration(),
+                context);
+        this.metrics = metrics;
+    }
+
+    @Override
+    public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
+        InputStatus status = super.pollNext(output);
+        if (getNumberOfCurrentlyAssignedSplits() == 0) {
+            // More readers than buckets (after scaling out): never hold back watermarks.
+            output.markIdle();
+        }
+        return status;
+    }
+
+    @Override
+    protected void onSplitFinished(Map<String, BucketSplitState> finishedSplitIds) {
+        // Buckets of a live read never finish.
+    }
+
+    @Override
+    protected BucketSplitState initializedState(BucketSplit split) {
+        metrics.tracked(split.getTracked().size());
+        return new BucketSplitState(split);
+    }
+
+    @Override
+    protected BucketSplit toSplitType(String splitId, BucketSplitState state) {
+        return state.toSplit();
+    }
+}

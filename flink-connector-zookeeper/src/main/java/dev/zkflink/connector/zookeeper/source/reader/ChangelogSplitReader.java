@@ -1,0 +1,409 @@
+package dev.zkflink.connector.zookeeper.source.reader;
+
+import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
+import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperCalls;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
+import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
+import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
+import dev.zkflink.connector.zookeeper.source.split.BucketSplit;
+import dev.zkflink.connector.zookeeper.source.split.SplitEntry;
+
+import org.apache.flink.connector.base.source.reader.RecordsBySplits;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.zookeeper.AddWatchMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The fetcher side of a live read. One session and one persistent recursive watch on the table root
+ * per reader, whatever the size of the tree.
+ *
+ * <ul>
+ *   <li>A watch event marks the affected row node dirty; dirty nodes are read in batched, pipelined
+ *       {@code multi} reads. Reads are issued after the event arrived on the same session, so each
+ *       read reflects the change (ZooKeeper delivers a watch event before any read that sees the
+ *       change). Several events on one node before its read collapse into one read.
+ *   <li>A walk of the buckets' subtrees (a resync) runs at the start, after every reconnect, after
+ *       a session loss and when buckets are added. The watch is registered before the walk starts.
+ *       At its end the task thread drops, as deletes, the tracked nodes no read saw since the walk
+ *       began.
+ * </ul>
+ *
+ * <p>The task thread ({@link ChangelogRecordEmitter}) compares each observation's {@code czxid},
+ * {@code mzxid} (and {@code pzxid}) with what it emitted before, so reads that see nothing new emit
+ * nothing and a delete+recreate is never mistaken for "unchanged".
+ */
+final class ChangelogSplitReader implements SplitReader<ZNodeObservation, BucketSplit> {
+    private static final Logger LOG = LoggerFactory.getLogger(ChangelogSplitReader.class);
+    private static final long IDLE_POLL_MS = 100;
+    private static final Object WAKE_UP = new Object();
+
+    private final ZNodeTreeLayout layout;
+    private final ZooKeeperReadOptions options;
+    private final ZooKeeperConnectionOptions connection;
+    private final ChangeRouter router;
+    private final ChangelogReaderMetrics metrics;
+
+    /** Watch events (and wake-ups), from ZooKeeper's event thread to the fetcher thread. */
+    private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
+
+    private final AtomicBoolean resyncRequested = new AtomicBoolean();
+    private final Map<Integer, BucketSplit> buckets = new HashMap<>();
+    private volatile boolean[] owned = new boolean[0];
+    private int numBuckets;
+
+    private final LinkedHashSet<String> dirty = new LinkedHashSet<>();
+    private CuratorFramework client;
+    private ZNodeBatchReader reader;
+    private long watchedSessionId;
+    private long epoch;
+    private long walks;
+    private SubtreeWalker walker;
+    private int failedResyncStarts;
+
+    ChangelogSplitReader(
+            ZNodeTreeLayout layout,
+            ZooKeeperReadOptions options,
+            boolean trackChildren,
+            ChangelogReaderMetrics metrics) {
+        this.layout = layout;
+        this.options = options;
+        this.connection = options.getConnection();
+        this.router = new ChangeRouter(layout, trackChildren);
+        this.metrics = metrics;
+    }
+
+    @Override
+    public RecordsWithSplitIds<ZNodeObservation> fetch() throws IOException {
+        RecordsBySplits.Builder<ZNodeObservation> out = new RecordsBySplits.Builder<>();
+        if (buckets.isEmpty()) {
+            poll(IDLE_POLL_MS);
+            return out.build();
+        }
+        ensureClient();
+        if (resyncRequested.getAndSet(false)) {
+            walker = null; // a newer walk replaces one in progress
+            startResync();
+        }
+        if (resyncRequested.get()) {
+            poll(IDLE_POLL_MS); // not connected yet; try again on the next fetch
+            return out.build();
+        }
+        poll(walker == null && dirty.isEmpty() ? IDLE_POLL_MS : 0);
+        if (!dirty.isEmpty()) {
+            readDirty(out);
+        }
+        if (walker != null) {
+            walkRound(out);
+        }
+        metrics.pendingReads(dirty.size());
+        return out.build();
+    }
+
+    private void startResync() throws IOException {
+        try {
+            if (!client.getZookeeperClient().isConnected()) {
+                throw KeeperException.create(KeeperException.Code.CONNECTIONLOSS);
+            }
+            ZooKeeper zk = ZooKeeperCalls.handle(client, connection);
+            if (zk.getSessionId() != watchedSessionId) {
+                // A new session (first start or after expiry) has no watch: add it before reading.
+                awaitVoid(
+                        cb ->
+                                zk.addWatch(
+                                        layout.getRootPath(),
+                                        this::onWatchedEvent,
+                                        AddWatchMode.PERSISTENT_RECURSIVE,
+                                        cb,
+                                        null));
+                watchedSessionId = zk.getSessionId();
+            }
+            // A new session may sit on a server that lags behind the one we read from before.
+            awaitVoid(cb -> zk.sync(layout.getRootPath(), cb, null));
+            List<SplitEntry> entries = ownedTopLevelSubtrees();
+            epoch++;
+            if (walks++ > 0) {
+                metrics.resyncStarted();
+            }
+            walker = new SubtreeWalker(layout, reader, entries);
+            failedResyncStarts = 0;
+            LOG.info(
+                    "Walking {} top-level subtrees of {} for buckets {} (epoch {})",
+                    entries.size(),
+                    layout,
+                    buckets.keySet(),
+                    epoch);
+        } catch (KeeperException e) {
+            if (!ZooKeeperCalls.isTransient(e.code())) {
+                throw new IOException(
+                        "Watching '" + layout.getRootPath() + "' failed: " + e.getMessage(), e);
+            }
+            if (++failedResyncStarts > connection.getMaxRetries()) {
+                throw new IOException(
+                        String.format(
+                                "Could not re-read '%s' from ZooKeeper at '%s' after %d attempts "
+                                        + "('connection.max-retries'): %s",
+                                layout.getRootPath(),
+                                connection.getHosts(),
+                                failedResyncStarts - 1,
+                                e.getMessage()),
+                        e);
+            }
+            resyncRequested.set(true);
+            awaitConnection();
+        }
+    }
+
+    private List<SplitEntry> ownedTopLevelSubtrees() throws IOException {
+        List<OpResult> result =
+                reader.read(Collections.singletonList(Op.getChildren(layout.getRootPath())));
+        OpResult r = result.get(0);
+        if (r instanceof OpResult.ErrorResult) {
+            int err = ((OpResult.ErrorResult) r).getErr();
+            if (err == KeeperException.Code.NONODE.intValue()) {
+                return Collections.emptyList(); // no root: every tracked row is gone
+            }
+            throw new IOException(
+                    String.format(
+                            "Listing the children of '%s' failed with ZooKeeper code %s.",
+                            layout.getRootPath(), KeeperException.Code.get(err)));
+        }
+        List<SplitEntry> entries = new ArrayList<>();
+        boolean[] mine = owned;
+        for (String child : layout.childPaths("", ((OpResult.GetChildrenResult) r).getChildren())) {
+            if (mine[BucketSplit.bucketOf(child, numBuckets)]) {
+                entries.add(SplitEntry.subtree(child));
+            }
+        }
+        return entries;
+    }
+
+    private void readDirty(RecordsBySplits.Builder<ZNodeObservation> out) throws IOException {
+        int max = options.getBatchSize() * options.getMaxInFlight();
+        List<String> round = new ArrayList<>(Math.min(max, dirty.size()));
+        Iterator<String> it = dirty.iterator();
+        while (it.hasNext() && round.size() < max) {
+            round.add(it.next());
+            it.remove();
+        }
+        List<Op> ops = new ArrayList<>(round.size());
+        for (String relative : round) {
+            ops.add(Op.getData(layout.absolute(relative)));
+        }
+        List<OpResult> results = reader.read(ops);
+        for (int i = 0; i < round.size(); i++) {
+            String relative = round.get(i);
+            OpResult r = results.get(i);
+            String splitId = splitIdOf(relative);
+            if (r instanceof OpResult.GetDataResult) {
+                OpResult.GetDataResult data = (OpResult.GetDataResult) r;
+                out.add(
+                        splitId,
+                        ZNodeObservation.present(
+                                relative, data.getData(), data.getStat(), epoch, false));
+            } else {
+                int err = ((OpResult.ErrorResult) r).getErr();
+                if (err != KeeperException.Code.NONODE.intValue()) {
+                    throw new IOException(
+                            String.format(
+                                    "getData of '%s' failed with ZooKeeper code %s.",
+                                    layout.absolute(relative), KeeperException.Code.get(err)));
+                }
+                out.add(splitId, ZNodeObservation.absent(relative, epoch));
+            }
+        }
+    }
+
+    private void walkRound(RecordsBySplits.Builder<ZNodeObservation> out) throws IOException {
+        for (ZNodeRecord row : walker.next(options.getBatchSize() * options.getMaxInFlight())) {
+            out.add(
+                    splitIdOf(row.getRelativePath()),
+                    ZNodeObservation.present(
+                            row.getRelativePath(), row.getData(), row.getStat(), epoch, true));
+        }
+        if (!walker.hasNext()) {
+            walker = null;
+            for (BucketSplit split : buckets.values()) {
+                out.add(split.splitId(), ZNodeObservation.resyncEnd(epoch));
+            }
+        }
+    }
+
+    private String splitIdOf(String relative) {
+        return BucketSplit.splitId(BucketSplit.bucketOf(relative, numBuckets), numBuckets);
+    }
+
+    /** Runs on ZooKeeper's event thread: keep it short. */
+    private void onWatchedEvent(WatchedEvent event) {
+        if (event.getType() == Watcher.Event.EventType.None) {
+            return; // connection states come through Curator's listener
+        }
+        metrics.eventReceived();
+        events.add(event);
+    }
+
+    private void onConnectionState(ConnectionState state) {
+        switch (state) {
+            case CONNECTED:
+                metrics.connected(true);
+                break;
+            case RECONNECTED:
+                metrics.connected(true);
+                metrics.reconnected();
+                resyncRequested.set(true); // events while disconnected are not replayed
+                events.add(WAKE_UP);
+                break;
+            case SUSPENDED:
+                metrics.connected(false);
+                resyncRequested.set(true);
+                break;
+            case LOST:
+                metrics.connected(false);
+                metrics.sessionLost();
+                resyncRequested.set(true);
+                break;
+            default:
+                break;
+        }
+    }
+
+    /** Moves queued events into the dirty set, waiting up to {@code waitMs} for the first one. */
+    private void poll(long waitMs) throws IOException {
+        try {
+            Object first = waitMs > 0 ? events.poll(waitMs, TimeUnit.MILLISECONDS) : events.poll();
+            if (first == null) {
+                return;
+            }
+            List<Object> batch = new ArrayList<>();
+            batch.add(first);
+            events.drainTo(batch);
+            boolean[] mine = owned;
+            for (Object o : batch) {
+                if (o instanceof WatchedEvent) {
+                    WatchedEvent e = (WatchedEvent) o;
+                    router.route(
+                            e.getPath(),
+                            e.getType(),
+                            relative -> {
+                                if (mine.length > 0
+                                        && mine[BucketSplit.bucketOf(relative, numBuckets)]) {
+                                    dirty.add(relative);
+                                }
+                            });
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while waiting for ZooKeeper events", e);
+        }
+    }
+
+    private void ensureClient() throws IOException {
+        if (client != null) {
+            return;
+        }
+        int clientLimit =
+                ZooKeeperLimits.responseLimit(
+                        connection.getJuteMaxBuffer(), options.getBatchSize());
+        CuratorFramework c = ZooKeeperClientFactory.create(connection, clientLimit);
+        c.getConnectionStateListenable().addListener((cf, state) -> onConnectionState(state));
+        c.start();
+        client = c;
+        reader =
+                new ZNodeBatchReader(
+                        client, connection, options.getBatchSize(), options.getMaxInFlight());
+        awaitConnection();
+    }
+
+    private void awaitConnection() throws IOException {
+        try {
+            if (!client.blockUntilConnected(
+                    (int) connection.getConnectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn(
+                        "No connection to ZooKeeper at '{}' within 'connection.timeout' ({}).",
+                        connection.getHosts(),
+                        connection.getConnectionTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while connecting to ZooKeeper", e);
+        }
+    }
+
+    private interface AsyncVoidCall {
+        void call(org.apache.zookeeper.AsyncCallback.VoidCallback callback);
+    }
+
+    private void awaitVoid(AsyncVoidCall call) throws IOException, KeeperException {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        call.call(
+                (rc, path, ctx) -> {
+                    if (rc == KeeperException.Code.OK.intValue()) {
+                        done.complete(null);
+                    } else {
+                        done.completeExceptionally(
+                                KeeperException.create(KeeperException.Code.get(rc), path));
+                    }
+                });
+        ZooKeeperCalls.await(done, connection);
+    }
+
+    @Override
+    public void handleSplitsChanges(SplitsChange<BucketSplit> splitsChanges) {
+        if (!(splitsChanges instanceof SplitsAddition)) {
+            throw new UnsupportedOperationException(
+                    "Unsupported split change " + splitsChanges.getClass().getSimpleName());
+        }
+        for (BucketSplit split : splitsChanges.splits()) {
+            numBuckets = split.getNumBuckets();
+            buckets.put(split.getBucket(), split);
+        }
+        boolean[] mine = new boolean[numBuckets];
+        for (int b : buckets.keySet()) {
+            mine[b] = true;
+        }
+        owned = mine;
+        // The new buckets' subtrees are walked; events from now on are kept for them.
+        resyncRequested.set(true);
+    }
+
+    @Override
+    public void wakeUp() {
+        events.add(WAKE_UP);
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+}
