@@ -11,12 +11,14 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 
+import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,7 +40,19 @@ public abstract class ZooKeeperTableTestBase {
 
     @BeforeAll
     static void startZooKeeper() throws Exception {
-        server = new TestingServer(true);
+        server =
+                new TestingServer(
+                        new InstanceSpec(
+                                null,
+                                -1,
+                                -1,
+                                -1,
+                                true,
+                                -1,
+                                -1,
+                                -1,
+                                Collections.singletonMap("4lw.commands.whitelist", "*")),
+                        true);
         trees = new ZooKeeperTrees(server.getConnectString());
     }
 

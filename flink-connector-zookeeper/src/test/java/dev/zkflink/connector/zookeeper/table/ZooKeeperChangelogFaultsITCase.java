@@ -1,0 +1,233 @@
+package dev.zkflink.connector.zookeeper.table;
+
+import dev.zkflink.connector.zookeeper.testutils.MaterializedChangelog;
+import dev.zkflink.connector.zookeeper.testutils.ServerStats;
+import dev.zkflink.connector.zookeeper.testutils.TcpProxy;
+import dev.zkflink.connector.zookeeper.testutils.TreeChurn;
+import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTrees;
+
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingCluster;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Live reads under faults injected for real: closed sockets, a server-side session expiry, a server
+ * restarted within the session timeout while the others take writes, and a killed leader. After
+ * each fault the materialized changelog must equal a fresh read of the tree (data, czxid, mzxid),
+ * and a retract {@code COUNT(*) GROUP BY v} must equal the counts in the tree.
+ */
+class ZooKeeperChangelogFaultsITCase {
+    private static final Duration SETTLE = Duration.ofSeconds(90);
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(4)
+                            .build());
+
+    /** Rows and counts of one live table, each materialized from its own running query. */
+    private static final class LiveQueries implements AutoCloseable {
+        final MaterializedChangelog rows;
+        final MaterializedChangelog counts;
+
+        LiveQueries(String hosts, String root, String... options) {
+            StreamTableEnvironment tEnv =
+                    StreamTableEnvironment.create(
+                            StreamExecutionEnvironment.getExecutionEnvironment());
+            tEnv.getConfig().set("parallelism.default", "2");
+            StringBuilder with =
+                    new StringBuilder("'connector' = 'zookeeper', 'hosts' = '")
+                            .append(hosts)
+                            .append("', 'path' = '")
+                            .append(root)
+                            .append("'");
+            for (String o : options) {
+                with.append(", ").append(o);
+            }
+            ZooKeeperChangelogITCase.createTable(tEnv, "t", with.toString());
+            rows =
+                    MaterializedChangelog.of(
+                            tEnv.executeSql("SELECT g, n, v, czxid, mzxid FROM t"), 2);
+            counts =
+                    MaterializedChangelog.of(
+                            tEnv.executeSql("SELECT v, COUNT(*) FROM t GROUP BY v"), 1);
+        }
+
+        void awaitTree(ZooKeeperTrees trees, String root) throws Exception {
+            rows.awaitEquals(() -> trees.rowsWithZxids(root, 2), SETTLE);
+            counts.awaitEquals(() -> TreeChurn.countsByValue(trees.rowsWithZxids(root, 2)), SETTLE);
+        }
+
+        @Override
+        public void close() throws Exception {
+            rows.close();
+            counts.close();
+        }
+    }
+
+    private static InstanceSpec fastSessions() {
+        return new InstanceSpec(
+                null,
+                -1,
+                -1,
+                -1,
+                true,
+                -1,
+                200, // tickTime: sessions of 2 s are allowed
+                -1,
+                Collections.singletonMap("4lw.commands.whitelist", "*"));
+    }
+
+    @Test
+    void serverSideSessionExpiryWithChangesMeanwhile() throws Exception {
+        String root = "/faults/live-expiry";
+        try (TestingServer server = new TestingServer(fastSessions(), true);
+                TcpProxy proxy = new TcpProxy(server.getPort());
+                ZooKeeperTrees trees = new ZooKeeperTrees(server.getConnectString())) {
+            TreeChurn churn = new TreeChurn(trees.client(), root, 11);
+            churn.seed();
+            Set<String> before = ServerStats.sessions(server.getPort());
+            try (LiveQueries live =
+                    new LiveQueries(
+                            proxy.connectString(),
+                            root,
+                            "'session.timeout' = '2s'",
+                            "'connection.timeout' = '10s'")) {
+                live.awaitTree(trees, root);
+                Set<String> jobSessions = ServerStats.sessions(server.getPort());
+                jobSessions.removeAll(before);
+                assertThat(jobSessions).as("the readers' sessions, through the proxy").isNotEmpty();
+
+                proxy.freeze(); // the server hears nothing from the readers: it expires them
+                long frozenAt = System.currentTimeMillis();
+                assertThat(churn.apply(400)).isGreaterThan(200);
+                churn.recreateSameVersion(0, 0);
+                churn.recreateSameVersion(1, 1);
+                Thread.sleep(Math.max(0, 6_000 - (System.currentTimeMillis() - frozenAt)));
+                assertThat(ServerStats.sessions(server.getPort()))
+                        .as("the readers' sessions expired on the server")
+                        .doesNotContainAnyElementsOf(jobSessions);
+                proxy.unfreeze();
+
+                live.awaitTree(trees, root);
+                assertThat(churn.apply(200)).isGreaterThan(100); // and the new watch works
+                live.awaitTree(trees, root);
+            }
+        }
+    }
+
+    @Test
+    void closedSocketsWhileTheTreeChanges() throws Exception {
+        String root = "/faults/live-sockets";
+        try (TestingServer server = new TestingServer(fastSessions(), true);
+                TcpProxy proxy = new TcpProxy(server.getPort());
+                ZooKeeperTrees trees = new ZooKeeperTrees(server.getConnectString())) {
+            TreeChurn churn = new TreeChurn(trees.client(), root, 12);
+            churn.seed();
+            try (LiveQueries live = new LiveQueries(proxy.connectString(), root)) {
+                live.awaitTree(trees, root);
+                churn.start();
+                for (int i = 0; i < 5; i++) {
+                    long target = churn.applied() + 150;
+                    while (churn.applied() < target) {
+                        Thread.sleep(20);
+                    }
+                    proxy.dropConnections();
+                }
+                assertThat(churn.stop()).isGreaterThanOrEqualTo(750);
+                live.awaitTree(trees, root);
+                assertThat(proxy.connectionsAccepted()).isGreaterThanOrEqualTo(8);
+            } finally {
+                churn.stop();
+            }
+        }
+    }
+
+    @Test
+    void serverRestartedWithinTheSessionTimeoutWhileOthersTakeWrites() throws Exception {
+        String root = "/faults/live-restart";
+        try (TestingCluster cluster = new TestingCluster(3)) {
+            cluster.start();
+            InstanceSpec[] specs = cluster.getInstances().toArray(new InstanceSpec[0]);
+            InstanceSpec watched = specs[0];
+            String others = specs[1].getConnectString() + "," + specs[2].getConnectString();
+            try (ZooKeeperTrees trees = new ZooKeeperTrees(others)) {
+                TreeChurn churn = new TreeChurn(trees.client(), root, 13);
+                churn.seed();
+                Set<String> before = ServerStats.sessions(watched.getPort());
+                try (LiveQueries live =
+                        new LiveQueries(
+                                watched.getConnectString(), root, "'session.timeout' = '30s'")) {
+                    live.awaitTree(trees, root);
+                    Set<String> jobSessions = ServerStats.sessions(watched.getPort());
+                    jobSessions.removeAll(before);
+                    assertThat(jobSessions).isNotEmpty();
+
+                    assertThat(cluster.killServer(watched)).isTrue();
+                    assertThat(churn.apply(400)).isGreaterThan(200);
+                    for (int g = 0; g < 4; g++) {
+                        churn.recreateSameVersion(g, 7); // only czxid tells these apart
+                    }
+                    assertThat(cluster.restartServer(watched)).isTrue();
+
+                    live.awaitTree(trees, root);
+                    assertThat(ServerStats.sessions(watched.getPort()))
+                            .as("the readers came back with their sessions: no expiry")
+                            .containsAll(jobSessions);
+                }
+            }
+        }
+    }
+
+    @Test
+    void leaderKilledWithAContinuousWriter() throws Exception {
+        String root = "/faults/live-leader";
+        try (TestingCluster cluster = new TestingCluster(3)) {
+            cluster.start();
+            try (ZooKeeperTrees trees = new ZooKeeperTrees(cluster.getConnectString())) {
+                TreeChurn churn = new TreeChurn(trees.client(), root, 14);
+                churn.seed();
+                try (LiveQueries live = new LiveQueries(cluster.getConnectString(), root)) {
+                    live.awaitTree(trees, root);
+                    churn.start();
+                    while (churn.applied() < 200) {
+                        Thread.sleep(20);
+                    }
+                    InstanceSpec leader = null;
+                    for (InstanceSpec s : cluster.getInstances()) {
+                        if (ServerStats.isLeader(s.getPort())) {
+                            leader = s;
+                        }
+                    }
+                    assertThat(leader).as("the ensemble's leader").isNotNull();
+                    long atKill = churn.applied();
+                    assertThat(cluster.killServer(leader)).isTrue();
+                    long deadline = System.currentTimeMillis() + 60_000;
+                    while (churn.applied() < atKill + 400
+                            && System.currentTimeMillis() < deadline) {
+                        Thread.sleep(20);
+                    }
+                    assertThat(churn.stop()).isGreaterThanOrEqualTo(atKill + 400);
+                    live.awaitTree(trees, root);
+                } finally {
+                    churn.stop();
+                }
+            }
+        }
+    }
+}

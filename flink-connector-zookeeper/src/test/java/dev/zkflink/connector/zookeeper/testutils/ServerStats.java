@@ -1,0 +1,43 @@
+package dev.zkflink.connector.zookeeper.testutils;
+
+import org.apache.zookeeper.client.FourLetterWordMain;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** What a real server reports about its sessions and watches (four-letter words). */
+public final class ServerStats {
+    private static final Pattern SESSION_ID = Pattern.compile("sid=(0x[0-9a-f]+)");
+    private static final Pattern TOTAL_WATCHES = Pattern.compile("Total watches:(\\d+)");
+
+    private ServerStats() {}
+
+    /** Ids of the sessions connected to the server on {@code port} ({@code cons}). */
+    public static Set<String> sessions(int port) throws Exception {
+        Set<String> ids = new HashSet<>();
+        Matcher m =
+                SESSION_ID.matcher(FourLetterWordMain.send4LetterWord("127.0.0.1", port, "cons"));
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        return ids;
+    }
+
+    /** Watches the server on {@code port} holds ({@code wchs}). */
+    public static int totalWatches(int port) throws Exception {
+        String wchs = FourLetterWordMain.send4LetterWord("127.0.0.1", port, "wchs");
+        Matcher m = TOTAL_WATCHES.matcher(wchs);
+        if (!m.find()) {
+            throw new AssertionError("Unexpected wchs output: " + wchs);
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** Whether the server on {@code port} is the ensemble's leader ({@code srvr}). */
+    public static boolean isLeader(int port) throws Exception {
+        return FourLetterWordMain.send4LetterWord("127.0.0.1", port, "srvr")
+                .contains("Mode: leader");
+    }
+}
