@@ -6,6 +6,13 @@ import dev.zkflink.connector.zookeeper.testutils.TcpProxy;
 import dev.zkflink.connector.zookeeper.testutils.TreeChurn;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTrees;
 
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
@@ -19,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Collections;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,13 +40,39 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ZooKeeperChangelogFaultsITCase {
     private static final Duration SETTLE = Duration.ofSeconds(90);
 
+    private static final InMemoryReporter METRICS = InMemoryReporter.create();
+
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
             new MiniClusterExtension(
                     new MiniClusterResourceConfiguration.Builder()
                             .setNumberTaskManagers(1)
                             .setNumberSlotsPerTaskManager(4)
+                            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
                             .build());
+
+    /** Sum over the job's readers of the source metric {@code zookeeper.<name>}. */
+    private static long sourceMetric(JobID job, String name) {
+        long sum = 0;
+        int found = 0;
+        for (Map.Entry<MetricGroup, Map<String, Metric>> e :
+                METRICS.getMetricsByGroup().entrySet()) {
+            MetricGroup group = e.getKey();
+            String[] scope = group.getScopeComponents();
+            Metric m = e.getValue().get(name);
+            if (m != null
+                    && job.toString().equals(group.getAllVariables().get("<job_id>"))
+                    && "zookeeper".equals(scope[scope.length - 1])) {
+                sum +=
+                        m instanceof Counter
+                                ? ((Counter) m).getCount()
+                                : ((Number) ((Gauge<?>) m).getValue()).longValue();
+                found++;
+            }
+        }
+        assertThat(found).as("readers reporting zookeeper." + name).isGreaterThan(0);
+        return sum;
+    }
 
     /** Rows and counts of one live table, each materialized from its own running query. */
     private static final class LiveQueries implements AutoCloseable {
@@ -127,6 +161,10 @@ class ZooKeeperChangelogFaultsITCase {
                 live.awaitTree(trees, root);
                 assertThat(churn.apply(200)).isGreaterThan(100); // and the new watch works
                 live.awaitTree(trees, root);
+                JobID job = live.rows.jobId();
+                assertThat(sourceMetric(job, "sessionsLost")).isGreaterThanOrEqualTo(1);
+                assertThat(sourceMetric(job, "resyncs")).isGreaterThanOrEqualTo(1);
+                assertThat(sourceMetric(job, "connected")).isEqualTo(2); // both readers
             }
         }
     }
@@ -152,6 +190,11 @@ class ZooKeeperChangelogFaultsITCase {
                 assertThat(churn.stop()).isGreaterThanOrEqualTo(750);
                 live.awaitTree(trees, root);
                 assertThat(proxy.connectionsAccepted()).isGreaterThanOrEqualTo(8);
+                JobID job = live.rows.jobId();
+                assertThat(sourceMetric(job, "reconnects")).isGreaterThanOrEqualTo(2);
+                assertThat(sourceMetric(job, "resyncs")).isGreaterThanOrEqualTo(2);
+                assertThat(sourceMetric(job, "sessionsLost")).isZero();
+                assertThat(sourceMetric(job, "millisSinceLastEvent")).isLessThan(60_000);
             } finally {
                 churn.stop();
             }

@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.testutils;
 
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class MaterializedChangelog implements AutoCloseable {
     private final int keyArity;
+    private final JobID jobId;
     private final CloseableIterator<Row> rows;
     private final Map<String, List<Object>> table = new TreeMap<>();
     private final List<String> inconsistencies = new ArrayList<>();
@@ -32,6 +34,7 @@ public final class MaterializedChangelog implements AutoCloseable {
 
     private MaterializedChangelog(TableResult result, int keyArity) {
         this.keyArity = keyArity;
+        this.jobId = result.getJobClient().get().getJobID();
         this.rows = result.collect();
         this.consumer = new Thread(this::consume, "changelog-consumer");
         consumer.setDaemon(true);
@@ -78,6 +81,10 @@ public final class MaterializedChangelog implements AutoCloseable {
 
     public synchronized Map<String, List<Object>> current() {
         return new TreeMap<>(table);
+    }
+
+    public JobID jobId() {
+        return jobId;
     }
 
     public long changes() {
