@@ -5,13 +5,20 @@ import dev.zkflink.connector.zookeeper.source.ZooKeeperChangelogSource;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperSource;
 
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.connector.ChangelogMode;
+import org.apache.flink.table.connector.ProviderContext;
 import org.apache.flink.table.connector.format.DecodingFormat;
+import org.apache.flink.table.connector.source.DataStreamScanProvider;
 import org.apache.flink.table.connector.source.DynamicTableSource;
 import org.apache.flink.table.connector.source.ScanTableSource;
 import org.apache.flink.table.connector.source.SourceProvider;
 import org.apache.flink.table.connector.source.abilities.SupportsReadingMetadata;
+import org.apache.flink.table.connector.source.abilities.SupportsWatermarkPushDown;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.DataType;
 
@@ -22,12 +29,14 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Scan side of a {@code 'connector' = 'zookeeper'} table: a bounded snapshot of the tree, or a live
  * changelog of it.
  */
-final class ZooKeeperDynamicTableSource implements ScanTableSource, SupportsReadingMetadata {
+final class ZooKeeperDynamicTableSource
+        implements ScanTableSource, SupportsReadingMetadata, SupportsWatermarkPushDown {
     private final ZooKeeperTableColumns columns;
     private final ZNodeTreeLayout layout;
     private final ZooKeeperReadOptions readOptions;
@@ -38,6 +47,7 @@ final class ZooKeeperDynamicTableSource implements ScanTableSource, SupportsRead
 
     private List<String> metadataKeys = Collections.emptyList();
     private DataType producedDataType;
+    @Nullable private WatermarkStrategy<RowData> watermarkStrategy;
 
     ZooKeeperDynamicTableSource(
             ZooKeeperTableColumns columns,
@@ -95,14 +105,45 @@ final class ZooKeeperDynamicTableSource implements ScanTableSource, SupportsRead
         for (ZooKeeperReadableMetadata m : metadata) {
             trackChildren |= m.dependsOnChildren();
         }
-        return SourceProvider.of(
+        ZooKeeperChangelogSource<RowData> source =
                 new ZooKeeperChangelogSource<>(
                         layout,
                         readOptions,
                         deserializer,
                         startupMode == StartupMode.INITIAL,
-                        trackChildren),
-                parallelism);
+                        trackChildren);
+        WatermarkStrategy<RowData> watermarks =
+                watermarkStrategy == null ? WatermarkStrategy.noWatermarks() : watermarkStrategy;
+        String name = asSummaryString();
+        // Watermarks are generated in the source, per bucket, so a quiet bucket can go idle on
+        // its own ('table.exec.source.idle-timeout').
+        return new DataStreamScanProvider() {
+            @Override
+            public DataStream<RowData> produceDataStream(
+                    ProviderContext providerContext, StreamExecutionEnvironment env) {
+                DataStreamSource<RowData> stream = env.fromSource(source, watermarks, name);
+                providerContext.generateUid("zookeeper-source").ifPresent(stream::uid);
+                if (parallelism != null) {
+                    stream.setParallelism(parallelism);
+                }
+                return stream;
+            }
+
+            @Override
+            public boolean isBounded() {
+                return false;
+            }
+
+            @Override
+            public Optional<Integer> getParallelism() {
+                return Optional.ofNullable(parallelism);
+            }
+        };
+    }
+
+    @Override
+    public void applyWatermark(WatermarkStrategy<RowData> watermarkStrategy) {
+        this.watermarkStrategy = watermarkStrategy;
     }
 
     @Override
@@ -133,6 +174,7 @@ final class ZooKeeperDynamicTableSource implements ScanTableSource, SupportsRead
                         parallelism);
         copy.metadataKeys = metadataKeys;
         copy.producedDataType = producedDataType;
+        copy.watermarkStrategy = watermarkStrategy;
         return copy;
     }
 

@@ -4,6 +4,7 @@ import dev.zkflink.connector.zookeeper.source.split.BucketSplit;
 
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.connector.source.SplitsAssignment;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,8 +12,10 @@ import org.slf4j.LoggerFactory;
 import javax.annotation.Nullable;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Hands the buckets of a live read to readers: bucket {@code b} goes to reader {@code b mod
@@ -66,16 +69,21 @@ public final class ZooKeeperChangelogEnumerator
         assignUnassigned();
     }
 
+    /** One assignment per reader with all its buckets, so a reader walks the tree once. */
     private void assignUnassigned() {
         int parallelism = context.currentParallelism();
+        Map<Integer, List<BucketSplit>> assignment = new HashMap<>();
         Iterator<BucketSplit> it = unassigned.iterator();
         while (it.hasNext()) {
             BucketSplit split = it.next();
             int owner = split.getBucket() % parallelism;
             if (context.registeredReaders().containsKey(owner)) {
-                context.assignSplit(split, owner);
+                assignment.computeIfAbsent(owner, k -> new ArrayList<>()).add(split);
                 it.remove();
             }
+        }
+        if (!assignment.isEmpty()) {
+            context.assignSplits(new SplitsAssignment<>(assignment));
         }
     }
 

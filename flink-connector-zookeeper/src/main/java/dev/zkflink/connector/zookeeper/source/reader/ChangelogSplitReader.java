@@ -76,6 +76,10 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
     private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
 
     private final AtomicBoolean resyncRequested = new AtomicBoolean();
+
+    /** Set when the connection (not a new bucket) asked for the walk: counted as a resync. */
+    private final AtomicBoolean connectionResync = new AtomicBoolean();
+
     private final Map<Integer, BucketSplit> buckets = new HashMap<>();
     private volatile boolean[] owned = new boolean[0];
     private int numBuckets;
@@ -85,7 +89,6 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
     private ZNodeBatchReader reader;
     private long watchedSessionId;
     private long epoch;
-    private long walks;
     private SubtreeWalker walker;
     private int failedResyncStarts;
 
@@ -150,7 +153,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             awaitVoid(cb -> zk.sync(layout.getRootPath(), cb, null));
             List<SplitEntry> entries = ownedTopLevelSubtrees();
             epoch++;
-            if (walks++ > 0) {
+            if (connectionResync.getAndSet(false)) {
                 metrics.resyncStarted();
             }
             walker = new SubtreeWalker(layout, reader, entries);
@@ -278,21 +281,26 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             case RECONNECTED:
                 metrics.connected(true);
                 metrics.reconnected();
-                resyncRequested.set(true); // events while disconnected are not replayed
+                requestConnectionResync(); // events while disconnected are not replayed
                 events.add(WAKE_UP);
                 break;
             case SUSPENDED:
                 metrics.connected(false);
-                resyncRequested.set(true);
+                requestConnectionResync();
                 break;
             case LOST:
                 metrics.connected(false);
                 metrics.sessionLost();
-                resyncRequested.set(true);
+                requestConnectionResync();
                 break;
             default:
                 break;
         }
+    }
+
+    private void requestConnectionResync() {
+        connectionResync.set(true);
+        resyncRequested.set(true);
     }
 
     /** Moves queued events into the dirty set, waiting up to {@code waitMs} for the first one. */
