@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.table;
 
+import dev.zkflink.connector.zookeeper.testutils.MaterializedChangelog;
 import dev.zkflink.connector.zookeeper.testutils.TreeChurn;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTableTestBase;
 
@@ -52,10 +53,15 @@ class ZooKeeperChangelogRecoveryITCase extends ZooKeeperTableTestBase {
     private static final int STATIC_NODES = 2000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Passes values through, counts the rows it sees and throws once when armed. */
+    /**
+     * Passes values through and throws once per job when armed. {@code failOnce(v)} belongs to the
+     * rows query and counts the rows it sees; {@code failOnce(v, 'counts')} to the counts query.
+     */
     public static final class FailOnce extends ScalarFunction {
         static final AtomicBoolean ARMED = new AtomicBoolean();
         static final AtomicBoolean FAILED = new AtomicBoolean();
+        static final AtomicBoolean COUNTS_ARMED = new AtomicBoolean();
+        static final AtomicBoolean COUNTS_FAILED = new AtomicBoolean();
         static final AtomicLong ROWS = new AtomicLong();
 
         public String eval(String v) {
@@ -63,6 +69,14 @@ class ZooKeeperChangelogRecoveryITCase extends ZooKeeperTableTestBase {
             if (ARMED.compareAndSet(true, false)) {
                 FAILED.set(true);
                 throw new RuntimeException("Injected task failure");
+            }
+            return v;
+        }
+
+        public String eval(String v, String job) {
+            if (COUNTS_ARMED.compareAndSet(true, false)) {
+                COUNTS_FAILED.set(true);
+                throw new RuntimeException("Injected task failure (" + job + ")");
             }
             return v;
         }
@@ -163,7 +177,12 @@ class ZooKeeperChangelogRecoveryITCase extends ZooKeeperTableTestBase {
             }
             Thread.sleep(250);
         } while (System.nanoTime() < deadline);
-        assertThat(a).as(what + " equals the source tree").isEqualTo(t);
+        throw new AssertionError(
+                what
+                        + " differs from the source tree after "
+                        + SETTLE
+                        + ": "
+                        + MaterializedChangelog.diff(t, a));
     }
 
     private static void cancel(TableResult job) throws Exception {
@@ -173,42 +192,63 @@ class ZooKeeperChangelogRecoveryITCase extends ZooKeeperTableTestBase {
         }
     }
 
+    /**
+     * Task failover. The changelog is materialized through {@code collect()}, which with
+     * checkpointing hands out only results of completed checkpoints, so what it shows rolls back
+     * with the job. (A sink that writes between checkpoints cannot roll back: a row created after
+     * the checkpoint and deleted before the restored source reads the tree again stays in such a
+     * sink. The docs say so; the savepoint test below uses the connector's sink, where a
+     * stop-with-savepoint leaves no such gap.)
+     */
     @Test
     void taskFailoverRestoresFromACheckpoint(@InjectClusterClient ClusterClient<?> cluster)
             throws Exception {
         String root = newRoot("recovery-failover");
-        String mirror = root + "-mirror";
-        String counts = root + "-counts";
         TreeChurn churn = new TreeChurn(trees.client(), root, 21);
         seed(root, churn);
         FailOnce.FAILED.set(false);
-        TableResult job = startMirror(tableEnv(), root, mirror, counts);
-        JobID id = job.getJobClient().get().getJobID();
-        try {
-            awaitOracle(root, mirror, counts);
+        FailOnce.COUNTS_FAILED.set(false);
+        StreamTableEnvironment tEnv = tableEnv();
+        ZooKeeperChangelogITCase.createTable(tEnv, "src", with(root, "'scan.parallelism' = '2'"));
+        TableResult rowsJob = tEnv.executeSql("SELECT g, n, failOnce(v), czxid, mzxid FROM src");
+        JobID id = rowsJob.getJobClient().get().getJobID();
+        try (MaterializedChangelog rows = MaterializedChangelog.of(rowsJob, 2);
+                MaterializedChangelog counts =
+                        MaterializedChangelog.of(
+                                tEnv.executeSql(
+                                        "SELECT w, COUNT(*) FROM"
+                                                + " (SELECT failOnce(v, 'counts') AS w FROM src)"
+                                                + " GROUP BY w"),
+                                1)) {
+            rows.awaitEquals(() -> trees.rowsWithZxids(root, 2), SETTLE);
             assertThat(churn.apply(200)).isGreaterThan(100);
-            awaitOracle(root, mirror, counts);
+            rows.awaitEquals(() -> trees.rowsWithZxids(root, 2), SETTLE);
             cluster.triggerCheckpoint(id, CheckpointType.DEFAULT).get();
+            cluster.triggerCheckpoint(counts.jobId(), CheckpointType.DEFAULT).get();
 
+            counts.awaitEquals(() -> TreeChurn.countsByValue(trees.rowsWithZxids(root, 2)), SETTLE);
             FailOnce.ROWS.set(0);
             FailOnce.ARMED.set(true);
-            churn.apply(5); // the first of these reaches failOnce and fails the task
+            FailOnce.COUNTS_ARMED.set(true);
+            churn.apply(5); // the first of these to reach failOnce fails each job's task
             long deadline = System.currentTimeMillis() + 30_000;
-            while (!FailOnce.FAILED.get() && System.currentTimeMillis() < deadline) {
+            while (!(FailOnce.FAILED.get() && FailOnce.COUNTS_FAILED.get())
+                    && System.currentTimeMillis() < deadline) {
                 Thread.sleep(10);
             }
-            assertThat(FailOnce.FAILED).as("the injected failure happened").isTrue();
+            assertThat(FailOnce.FAILED).as("the rows job failed").isTrue();
+            assertThat(FailOnce.COUNTS_FAILED).as("the counts job failed").isTrue();
             // While the job restarts from the checkpoint:
             assertThat(churn.apply(400)).isGreaterThan(200);
             churn.recreateSameVersion(2, 2);
             churn.recreateSameVersion(3, 3);
-            awaitOracle(root, mirror, counts);
-            assertThat(job.getJobClient().get().getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+            rows.awaitEquals(() -> trees.rowsWithZxids(root, 2), SETTLE);
+            counts.awaitEquals(() -> TreeChurn.countsByValue(trees.rowsWithZxids(root, 2)), SETTLE);
+            assertThat(rowsJob.getJobClient().get().getJobStatus().get())
+                    .isEqualTo(JobStatus.RUNNING);
             assertThat(FailOnce.ROWS.get())
                     .as("rows after the restore: the changes, not the whole tree again")
                     .isLessThan(STATIC_NODES);
-        } finally {
-            cancel(job);
         }
     }
 

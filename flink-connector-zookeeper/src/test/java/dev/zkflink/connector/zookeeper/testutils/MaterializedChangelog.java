@@ -128,7 +128,8 @@ public final class MaterializedChangelog implements AutoCloseable {
                         + diff(expected, actual));
     }
 
-    static String diff(Map<String, List<Object>> expected, Map<String, List<Object>> actual) {
+    public static String diff(
+            Map<String, List<Object>> expected, Map<String, List<Object>> actual) {
         StringBuilder sb = new StringBuilder();
         int shown = 0;
         for (String key : new TreeSet<>(union(expected, actual))) {
