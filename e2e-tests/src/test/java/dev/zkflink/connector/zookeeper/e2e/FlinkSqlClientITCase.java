@@ -31,6 +31,7 @@ import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -262,6 +263,61 @@ class FlinkSqlClientITCase {
     }
 
     /**
+     * A live read ({@code 'scan.startup.mode' = 'initial'}, the default) through the gateway: the
+     * snapshot rows arrive, then a {@code setData} made afterwards arrives as an update, and a
+     * delete as a delete, all from the SQL jar's relocated client in the real TaskManager.
+     */
+    @Test
+    @Order(4)
+    void liveChangesThroughTheSqlGatewayRestApi() throws Exception {
+        SqlGatewayRestClient gateway = new SqlGatewayRestClient(flink.http(), flink.gatewayUrl());
+        String session = gateway.openSession(Map.of("execution.runtime-mode", "streaming"));
+        String root = "/e2e/live";
+        try (CuratorFramework client = QuickstartDemo.connect(hosts)) {
+            for (int i = 0; i < 3; i++) {
+                client.create()
+                        .creatingParentsIfNeeded()
+                        .forPath(root + "/svc/flag-" + i, ("{\"enabled\":true}").getBytes(UTF_8));
+            }
+            gateway.execute(session, "ADD JAR '" + sqlJar + "'", STATEMENT_TIMEOUT);
+            gateway.execute(
+                    session,
+                    "CREATE TABLE live_flags (service STRING, flag STRING, enabled BOOLEAN,"
+                            + " PRIMARY KEY (service, flag) NOT ENFORCED) WITH ("
+                            + " 'connector' = 'zookeeper', 'hosts' = '"
+                            + hosts
+                            + "', 'path' = '"
+                            + root
+                            + "', 'format' = 'json')",
+                    STATEMENT_TIMEOUT);
+            SqlGatewayRestClient.LiveQuery live =
+                    gateway.submitStreaming(
+                            session, "SELECT service, flag, enabled FROM live_flags");
+            try {
+                assertThat(live.awaitRows(rows -> rows.size() >= 3, STATEMENT_TIMEOUT))
+                        .containsExactlyInAnyOrder(
+                                "INSERT svc,flag-0,true",
+                                "INSERT svc,flag-1,true",
+                                "INSERT svc,flag-2,true");
+                client.setData()
+                        .forPath(root + "/svc/flag-1", "{\"enabled\":false}".getBytes(UTF_8));
+                client.delete().forPath(root + "/svc/flag-2");
+                assertThat(
+                                live.awaitRows(
+                                        rows -> rows.contains("DELETE svc,flag-2,true"),
+                                        STATEMENT_TIMEOUT))
+                        .containsSubsequence(
+                                "UPDATE_BEFORE svc,flag-1,true", "UPDATE_AFTER svc,flag-1,false")
+                        .contains("DELETE svc,flag-2,true");
+            } finally {
+                live.close();
+            }
+        } finally {
+            gateway.closeSession(session);
+        }
+    }
+
+    /**
      * The connector's ZooKeeper clients log no warnings or errors in the JobManager (split
      * enumerator) and the TaskManager (readers, sink) of a deployment set up like a distribution.
      *
@@ -276,7 +332,7 @@ class FlinkSqlClientITCase {
      * true} in the Flink configuration, the lines are gone.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void zooKeeperClientsLogNoWarningsInTheCluster() throws Exception {
         List<String> problems = new ArrayList<>();
         for (String process : List.of("jobmanager", "taskmanager")) {

@@ -105,6 +105,60 @@ final class SqlGatewayRestClient {
         return rows;
     }
 
+    /**
+     * Submits a statement whose results never end (a streaming query) and reads its changelog: rows
+     * as {@code KIND field,field,...}, accumulated over {@link LiveQuery#awaitRows} calls.
+     */
+    LiveQuery submitStreaming(String session, String statement) throws Exception {
+        ObjectNode body = JSON.createObjectNode().put("statement", statement);
+        String operation =
+                send("POST", "/v3/sessions/" + session + "/statements", body)
+                        .get("operationHandle")
+                        .asText();
+        return new LiveQuery("/v3/sessions/" + session + "/operations/" + operation, statement);
+    }
+
+    /** A running streaming query's result pages. */
+    final class LiveQuery {
+        private final String operationPath;
+        private final String statement;
+        private final List<String> rows = new ArrayList<>();
+        private String next;
+
+        private LiveQuery(String operationPath, String statement) {
+            this.operationPath = operationPath;
+            this.statement = statement;
+            this.next = operationPath + "/result/0?rowFormat=JSON";
+        }
+
+        /** Reads pages until {@code done} accepts all rows read so far; returns them. */
+        List<String> awaitRows(java.util.function.Predicate<List<String>> done, Duration timeout)
+                throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!done.test(rows)) {
+                checkDeadline(deadline, statement, "rows so far " + rows);
+                JsonNode page = send("GET", next, null);
+                for (JsonNode row : page.path("results").path("data")) {
+                    List<String> fields = new ArrayList<>();
+                    row.path("fields").forEach(f -> fields.add(f.asText()));
+                    rows.add(row.path("kind").asText() + " " + String.join(",", fields));
+                }
+                if ("EOS".equals(page.path("resultType").asText())) {
+                    throw new AssertionError("Streaming query ended: " + statement);
+                }
+                if (page.hasNonNull("nextResultUri")) {
+                    next = page.get("nextResultUri").asText();
+                }
+                Thread.sleep(100);
+            }
+            return new ArrayList<>(rows);
+        }
+
+        void close() throws Exception {
+            send("DELETE", operationPath + "/close", null);
+        }
+    }
+
     private JsonNode send(String method, String path, JsonNode body) throws Exception {
         HttpResponse<String> response =
                 http.send(request(method, path, body), HttpResponse.BodyHandlers.ofString());

@@ -212,6 +212,9 @@ class ZooKeeperChangelogFaultsITCase {
             try (ZooKeeperTrees trees = new ZooKeeperTrees(others)) {
                 TreeChurn churn = new TreeChurn(trees.client(), root, 13);
                 churn.seed();
+                for (int i = 0; i < 10; i++) {
+                    trees.put(root + "/same/k" + i, "v1"); // version 0, never updated
+                }
                 Set<String> before = ServerStats.sessions(watched.getPort());
                 try (LiveQueries live =
                         new LiveQueries(
@@ -223,9 +226,8 @@ class ZooKeeperChangelogFaultsITCase {
 
                     assertThat(cluster.killServer(watched)).isTrue();
                     assertThat(churn.apply(400)).isGreaterThan(200);
-                    for (int g = 0; g < 4; g++) {
-                        churn.recreateSameVersion(g, 7); // only czxid tells these apart
-                    }
+                    // Same data, same version 0: only czxid tells the new nodes apart.
+                    trees.recreateSameVersion(root + "/same", 10);
                     assertThat(cluster.restartServer(watched)).isTrue();
 
                     live.awaitTree(trees, root);

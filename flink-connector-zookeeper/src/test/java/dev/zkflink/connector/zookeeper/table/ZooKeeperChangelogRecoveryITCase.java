@@ -261,6 +261,9 @@ class ZooKeeperChangelogRecoveryITCase extends ZooKeeperTableTestBase {
         String counts = root + "-counts";
         TreeChurn churn = new TreeChurn(trees.client(), root, 22);
         seed(root, churn);
+        for (int i = 0; i < 10; i++) {
+            trees.put(root + "/same/k" + i, "v1"); // version 0, never updated
+        }
         TableResult job = startMirror(tableEnv(), root, mirror, counts);
         String savepoint;
         try {
@@ -284,6 +287,8 @@ class ZooKeeperChangelogRecoveryITCase extends ZooKeeperTableTestBase {
         for (int g = 0; g < 6; g++) {
             churn.recreateSameVersion(g, 11);
         }
+        // Same data, same version 0: only czxid tells the new nodes apart.
+        trees.recreateSameVersion(root + "/same", 10);
 
         StreamTableEnvironment tEnv = tableEnv();
         tEnv.getConfig().set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);

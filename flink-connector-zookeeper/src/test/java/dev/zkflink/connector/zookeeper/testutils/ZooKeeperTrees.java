@@ -174,6 +174,32 @@ public final class ZooKeeperTrees implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes a node and creates it again with the same data; returns the new Stat (version 0, a
+     * new czxid), so only czxid tells the two apart when the old one was never updated.
+     */
+    public Stat recreate(String path) throws Exception {
+        byte[] data = client.getData().forPath(path);
+        client.delete().forPath(path);
+        client.create().forPath(path, data);
+        return stat(path);
+    }
+
+    /**
+     * {@link #recreate Recreates} the never-updated children {@code k0..k<n-1>} of {@code parent},
+     * checking that each comes back at version 0 with a new czxid.
+     */
+    public void recreateSameVersion(String parent, int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            String path = parent + "/k" + i;
+            long czxid = stat(path).getCzxid();
+            Stat recreated = recreate(path);
+            if (recreated.getVersion() != 0 || recreated.getCzxid() <= czxid) {
+                throw new AssertionError("Not recreated at version 0: " + path + " " + recreated);
+            }
+        }
+    }
+
     public void deleteAll(String path) throws Exception {
         try {
             client.delete().deletingChildrenIfNeeded().forPath(path);
