@@ -37,7 +37,9 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -72,8 +74,14 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
     private final ChangeRouter router;
     private final ChangelogReaderMetrics metrics;
 
-    /** Watch events (and wake-ups), from ZooKeeper's event thread to the fetcher thread. */
+    /**
+     * Row paths to read (and wake-ups), from ZooKeeper's event thread to the fetcher thread. A path
+     * is queued only while it is not already pending, so under backpressure the queue holds at most
+     * one entry per row node, however many events arrive.
+     */
     private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
+
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
 
     private final AtomicBoolean resyncRequested = new AtomicBoolean();
 
@@ -81,8 +89,9 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
     private final AtomicBoolean connectionResync = new AtomicBoolean();
 
     private final Map<Integer, BucketSplit> buckets = new HashMap<>();
+
+    /** Buckets of this reader, indexed by bucket; replaced as a whole when buckets are added. */
     private volatile boolean[] owned = new boolean[0];
-    private int numBuckets;
 
     private final LinkedHashSet<String> dirty = new LinkedHashSet<>();
     private CuratorFramework client;
@@ -202,7 +211,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         List<SplitEntry> entries = new ArrayList<>();
         boolean[] mine = owned;
         for (String child : layout.childPaths("", ((OpResult.GetChildrenResult) r).getChildren())) {
-            if (mine[BucketSplit.bucketOf(child, numBuckets)]) {
+            if (mine[BucketSplit.bucketOf(child, mine.length)]) {
                 entries.add(SplitEntry.subtree(child));
             }
         }
@@ -261,6 +270,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
     }
 
     private String splitIdOf(String relative) {
+        int numBuckets = owned.length;
         return BucketSplit.splitId(BucketSplit.bucketOf(relative, numBuckets), numBuckets);
     }
 
@@ -270,7 +280,17 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             return; // connection states come through Curator's listener
         }
         metrics.eventReceived();
-        events.add(event);
+        boolean[] mine = owned;
+        router.route(
+                event.getPath(),
+                event.getType(),
+                relative -> {
+                    if (mine.length > 0
+                            && mine[BucketSplit.bucketOf(relative, mine.length)]
+                            && pending.add(relative)) {
+                        events.add(relative);
+                    }
+                });
     }
 
     private void onConnectionState(ConnectionState state) {
@@ -303,7 +323,11 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         resyncRequested.set(true);
     }
 
-    /** Moves queued events into the dirty set, waiting up to {@code waitMs} for the first one. */
+    /**
+     * Moves queued row paths into the dirty set, waiting up to {@code waitMs} for the first one. A
+     * path leaves {@link #pending} before its read is issued, so an event after this point queues
+     * it again and it is read again.
+     */
     private void poll(long waitMs) throws IOException {
         try {
             Object first = waitMs > 0 ? events.poll(waitMs, TimeUnit.MILLISECONDS) : events.poll();
@@ -313,19 +337,10 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             List<Object> batch = new ArrayList<>();
             batch.add(first);
             events.drainTo(batch);
-            boolean[] mine = owned;
             for (Object o : batch) {
-                if (o instanceof WatchedEvent) {
-                    WatchedEvent e = (WatchedEvent) o;
-                    router.route(
-                            e.getPath(),
-                            e.getType(),
-                            relative -> {
-                                if (mine.length > 0
-                                        && mine[BucketSplit.bucketOf(relative, numBuckets)]) {
-                                    dirty.add(relative);
-                                }
-                            });
+                if (o instanceof String) {
+                    pending.remove(o);
+                    dirty.add((String) o);
                 }
             }
         } catch (InterruptedException e) {
@@ -390,6 +405,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             throw new UnsupportedOperationException(
                     "Unsupported split change " + splitsChanges.getClass().getSimpleName());
         }
+        int numBuckets = owned.length;
         for (BucketSplit split : splitsChanges.splits()) {
             numBuckets = split.getNumBuckets();
             buckets.put(split.getBucket(), split);
