@@ -23,9 +23,9 @@ import java.util.Map;
  * <ul>
  *   <li>not tracked, present: insert.
  *   <li>tracked, other {@code czxid}: the node was deleted and created again: delete, then insert.
- *   <li>tracked, newer {@code mzxid} (or {@code pzxid} when child metadata is read): update.
+ *   <li>tracked, other {@code mzxid} (or {@code pzxid} when child metadata is read): update.
  *   <li>tracked, absent: delete.
- *   <li>anything else (a read that saw nothing new, or an older state): nothing.
+ *   <li>anything else (a read that saw nothing new): nothing.
  * </ul>
  *
  * Records carry the node's {@code mtime} as their timestamp.
@@ -58,16 +58,16 @@ final class ChangelogRecordEmitter<T>
             endResync(obs.epoch, state, tracked);
             return;
         }
-        boolean silent = obs.fromWalk && state.isBaselinePending();
         TrackedNode known = tracked.get(obs.relativePath);
+        // 'latest' records what its first walk finds without emitting it; a row already emitted
+        // (because an event read it first) is followed like any other.
+        boolean silent = obs.fromWalk && state.isBaselinePending() && known == null;
         Stat stat = obs.stat;
         if (stat == null) {
             if (known != null) {
                 tracked.remove(obs.relativePath);
                 metrics.tracked(-1);
-                if (!silent) {
-                    emitDelete(obs.relativePath, known);
-                }
+                emitDelete(obs.relativePath, known);
             }
             return;
         }
@@ -82,40 +82,36 @@ final class ChangelogRecordEmitter<T>
             return;
         }
         known.setEpoch(Math.max(known.getEpoch(), obs.epoch));
+        // Reads never go back in time (one session; a new session is synced before it is read
+        // from), so any difference is a change. Comparing for inequality rather than "newer" also
+        // holds after a restore against an ensemble rebuilt with lower zxids.
         if (known.getCzxid() != stat.getCzxid()) {
-            if (stat.getCzxid() < known.getCzxid()) {
-                return; // an older incarnation, read before the newer one was seen
-            }
             TrackedNode previous =
                     new TrackedNode(
                             known.getCzxid(), known.getMzxid(), known.getPzxid(), known.getMtime());
             known.update(stat);
-            if (!silent) {
-                emitDelete(obs.relativePath, previous);
-                emit(obs, ChangeKind.INSERT);
-            }
-        } else if (stat.getMzxid() > known.getMzxid()
-                || (trackChildren && stat.getPzxid() > known.getPzxid())) {
+            emitDelete(obs.relativePath, previous);
+            emit(obs, ChangeKind.INSERT);
+        } else if (stat.getMzxid() != known.getMzxid()
+                || (trackChildren && stat.getPzxid() != known.getPzxid())) {
             known.update(stat);
-            if (!silent) {
-                emit(obs, ChangeKind.UPDATE);
-            }
+            emit(obs, ChangeKind.UPDATE);
         }
     }
 
-    /** Tracked nodes that no read saw since the walk began are gone. */
+    /**
+     * Tracked nodes that no read saw since the walk began are gone. They are deleted downstream
+     * even during a 'latest' baseline: a delete of a row that was never emitted is harmless.
+     */
     private void endResync(long epoch, BucketSplitState state, Map<String, TrackedNode> tracked)
             throws Exception {
-        boolean silent = state.isBaselinePending();
         Iterator<Map.Entry<String, TrackedNode>> it = tracked.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<String, TrackedNode> e = it.next();
             if (e.getValue().getEpoch() < epoch) {
                 it.remove();
                 metrics.tracked(-1);
-                if (!silent) {
-                    emitDelete(e.getKey(), e.getValue());
-                }
+                emitDelete(e.getKey(), e.getValue());
             }
         }
         state.baselineDone();

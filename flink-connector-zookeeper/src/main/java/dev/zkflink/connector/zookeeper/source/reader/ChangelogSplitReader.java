@@ -230,7 +230,12 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         for (String relative : round) {
             ops.add(Op.getData(layout.absolute(relative)));
         }
+        long session = sessionId();
         List<OpResult> results = reader.read(ops);
+        if (sessionReplaced(session)) {
+            dirty.addAll(round); // read again after the new session is watched and synced
+            return;
+        }
         for (int i = 0; i < round.size(); i++) {
             String relative = round.get(i);
             OpResult r = results.get(i);
@@ -255,7 +260,13 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
     }
 
     private void walkRound(RecordsBySplits.Builder<ZNodeObservation> out) throws IOException {
-        for (ZNodeRecord row : walker.next(options.getBatchSize() * options.getMaxInFlight())) {
+        long session = sessionId();
+        List<ZNodeRecord> rows = walker.next(options.getBatchSize() * options.getMaxInFlight());
+        if (sessionReplaced(session)) {
+            walker = null; // the walk starts again on the new session
+            return;
+        }
+        for (ZNodeRecord row : rows) {
             out.add(
                     splitIdOf(row.getRelativePath()),
                     ZNodeObservation.present(
@@ -267,6 +278,24 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
                 out.add(split.splitId(), ZNodeObservation.resyncEnd(epoch));
             }
         }
+    }
+
+    private long sessionId() throws IOException {
+        return ZooKeeperCalls.handle(client, connection).getSessionId();
+    }
+
+    /**
+     * Whether the reads since {@code before} may have gone to a new session (after an expiry),
+     * possibly on a server that lags behind: such reads are dropped and done again after the new
+     * session has its watch and has been synced.
+     */
+    private boolean sessionReplaced(long before) throws IOException {
+        long now = sessionId();
+        if (now == before && now == watchedSessionId) {
+            return false;
+        }
+        requestConnectionResync();
+        return true;
     }
 
     private String splitIdOf(String relative) {

@@ -1,0 +1,143 @@
+package dev.zkflink.connector.zookeeper.source.reader;
+
+import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
+import dev.zkflink.connector.zookeeper.source.ZNodeDeserializer;
+import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
+import dev.zkflink.connector.zookeeper.source.split.BucketSplit;
+import dev.zkflink.connector.zookeeper.source.split.BucketSplitState;
+
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.SourceOutput;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.util.Collector;
+
+import org.apache.zookeeper.data.Stat;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The diff rules that turn observations into changes, on the task thread. */
+class ChangelogRecordEmitterTest {
+    private final List<String> out = new ArrayList<>();
+    private final SourceOutput<String> output =
+            new SourceOutput<String>() {
+                @Override
+                public void collect(String record) {
+                    out.add(record);
+                }
+
+                @Override
+                public void collect(String record, long timestamp) {
+                    out.add(record + "@" + timestamp);
+                }
+
+                @Override
+                public void emitWatermark(Watermark watermark) {}
+
+                @Override
+                public void markIdle() {}
+
+                @Override
+                public void markActive() {}
+            };
+
+    /** Emits "KIND path data". */
+    private static final class Describe implements ZNodeDeserializer<String> {
+        @Override
+        public void deserialize(ZNodeRecord node, Collector<String> collector) {
+            collector.collect(
+                    node.getKind()
+                            + " "
+                            + node.getRelativePath()
+                            + " "
+                            + new String(node.getData(), StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public TypeInformation<String> getProducedType() {
+            return TypeInformation.of(String.class);
+        }
+    }
+
+    private final ChangelogRecordEmitter<String> emitter =
+            new ChangelogRecordEmitter<>(
+                    ZNodeTreeLayout.levels("/t", 2),
+                    new Describe(),
+                    false,
+                    new ChangelogReaderMetrics(new UnregisteredMetricsGroup()));
+
+    private static Stat stat(long czxid, long mzxid, long mtime) {
+        return new Stat(czxid, mzxid, 0, mtime, 0, 0, 0, 0, 1, 0, czxid);
+    }
+
+    private void see(
+            BucketSplitState s, String path, String data, Stat stat, long epoch, boolean walk)
+            throws Exception {
+        emitter.emitRecord(
+                ZNodeObservation.present(
+                        path, data.getBytes(StandardCharsets.UTF_8), stat, epoch, walk),
+                output,
+                s);
+    }
+
+    @Test
+    void insertUpdateRecreateDeleteAndNothingForAnUnchangedRead() throws Exception {
+        BucketSplitState s = new BucketSplitState(BucketSplit.initial(0, 1, false));
+        see(s, "a/x", "v1", stat(10, 10, 100), 1, true);
+        see(s, "a/x", "v1", stat(10, 10, 100), 1, false); // the walk and an event read it
+        see(s, "a/x", "v2", stat(10, 12, 120), 1, false);
+        see(s, "a/x", "v2", stat(15, 15, 150), 1, false); // deleted and created again
+        emitter.emitRecord(ZNodeObservation.absent("a/x", 1), output, s);
+        emitter.emitRecord(ZNodeObservation.absent("a/x", 1), output, s);
+        assertThat(out)
+                .containsExactly(
+                        "INSERT a/x v1@100",
+                        "UPDATE a/x v2@120",
+                        "DELETE a/x @120",
+                        "INSERT a/x v2@150",
+                        "DELETE a/x @150");
+        assertThat(s.tracked()).isEmpty();
+    }
+
+    @Test
+    void resyncEndDeletesWhatTheWalkDidNotSee() throws Exception {
+        BucketSplitState s = new BucketSplitState(BucketSplit.initial(0, 1, false));
+        see(s, "a/x", "v1", stat(10, 10, 100), 1, true);
+        see(s, "a/y", "v1", stat(11, 11, 110), 1, true);
+        emitter.emitRecord(ZNodeObservation.resyncEnd(1), output, s);
+        out.clear();
+        see(s, "a/x", "v1", stat(10, 10, 100), 2, true); // the second walk sees only a/x
+        see(s, "a/z", "v1", stat(20, 20, 200), 2, false); // an event during the walk
+        emitter.emitRecord(ZNodeObservation.resyncEnd(2), output, s);
+        assertThat(out).containsExactly("INSERT a/z v1@200", "DELETE a/y @110");
+        assertThat(s.tracked()).containsOnlyKeys("a/x", "a/z");
+    }
+
+    @Test
+    void latestBaselineIsSilentOnlyForRowsNotEmittedYet() throws Exception {
+        BucketSplitState s = new BucketSplitState(BucketSplit.initial(0, 1, true));
+        see(s, "a/old", "v1", stat(5, 5, 50), 1, true); // recorded, not emitted
+        see(s, "a/new", "v1", stat(30, 30, 300), 1, false); // an event read it first
+        see(s, "a/new", "v2", stat(30, 31, 310), 1, true); // the walk reads a later change
+        emitter.emitRecord(ZNodeObservation.resyncEnd(1), output, s);
+        see(s, "a/old", "v9", stat(5, 40, 400), 1, false);
+        assertThat(out)
+                .containsExactly(
+                        "INSERT a/new v1@300", "UPDATE a/new v2@310", "UPDATE a/old v9@400");
+        assertThat(s.isBaselinePending()).isFalse();
+    }
+
+    @Test
+    void aRestoredBaselineStillDeletesRowsItHadEmitted() throws Exception {
+        BucketSplitState s = new BucketSplitState(BucketSplit.initial(0, 1, true));
+        see(s, "a/new", "v1", stat(30, 30, 300), 1, false); // emitted through its event
+        // The walk restarts (reconnect) before the baseline ended; a/new is gone meanwhile.
+        emitter.emitRecord(ZNodeObservation.resyncEnd(2), output, s);
+        assertThat(out).containsExactly("INSERT a/new v1@300", "DELETE a/new @300");
+    }
+}
