@@ -65,7 +65,7 @@ public final class ZNodeTreeLayout implements Serializable {
         List<String> paths = new ArrayList<>(sorted.size());
         for (String name : sorted) {
             if (parentRelative.isEmpty()) {
-                if ("/".equals(rootPath) && ZNodePaths.SYSTEM_NODE.equals(name)) {
+                if (isSystemTopLevel(name)) {
                     continue;
                 }
                 paths.add(name);
@@ -74,6 +74,36 @@ public final class ZNodeTreeLayout implements Serializable {
             }
         }
         return paths;
+    }
+
+    /**
+     * The path of {@code absolutePath} relative to the root ({@code ""} for the root itself), or
+     * {@code null} if it is not in the table's tree: outside the root, or in ZooKeeper's own
+     * subtree when the root is {@code /}.
+     */
+    public String relativeOf(String absolutePath) {
+        if (absolutePath == null) {
+            return null;
+        }
+        boolean inTree =
+                absolutePath.equals(rootPath)
+                        || "/".equals(rootPath)
+                        || (absolutePath.startsWith(rootPath)
+                                && absolutePath.length() > rootPath.length()
+                                && absolutePath.charAt(rootPath.length()) == '/');
+        if (!inTree) {
+            return null;
+        }
+        String relative = ZNodePaths.relativize(rootPath, absolutePath);
+        int slash = relative.indexOf('/');
+        return isSystemTopLevel(slash < 0 ? relative : relative.substring(0, slash))
+                ? null
+                : relative;
+    }
+
+    /** ZooKeeper's own {@code /zookeeper} subtree is never part of a table rooted at {@code /}. */
+    private boolean isSystemTopLevel(String name) {
+        return "/".equals(rootPath) && ZNodePaths.SYSTEM_NODE.equals(name);
     }
 
     public String absolute(String relative) {

@@ -1,6 +1,6 @@
 package dev.zkflink.connector.zookeeper.table;
 
-import dev.zkflink.connector.zookeeper.testutils.MaterializedChangelog;
+import dev.zkflink.connector.zookeeper.testutils.LiveQueries;
 import dev.zkflink.connector.zookeeper.testutils.ServerStats;
 import dev.zkflink.connector.zookeeper.testutils.TcpProxy;
 import dev.zkflink.connector.zookeeper.testutils.TreeChurn;
@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
 
@@ -74,70 +73,34 @@ class ZooKeeperChangelogFaultsITCase {
         return sum;
     }
 
-    /** Rows and counts of one live table, each materialized from its own running query. */
-    private static final class LiveQueries implements AutoCloseable {
-        final MaterializedChangelog rows;
-        final MaterializedChangelog counts;
-
-        LiveQueries(String hosts, String root, String... options) {
-            StreamTableEnvironment tEnv =
-                    StreamTableEnvironment.create(
-                            StreamExecutionEnvironment.getExecutionEnvironment());
-            tEnv.getConfig().set("parallelism.default", "2");
-            StringBuilder with =
-                    new StringBuilder("'connector' = 'zookeeper', 'hosts' = '")
-                            .append(hosts)
-                            .append("', 'path' = '")
-                            .append(root)
-                            .append("'");
-            for (String o : options) {
-                with.append(", ").append(o);
-            }
-            ZooKeeperChangelogITCase.createTable(tEnv, "t", with.toString());
-            rows =
-                    MaterializedChangelog.of(
-                            tEnv.executeSql("SELECT g, n, v, czxid, mzxid FROM t"), 2);
-            counts =
-                    MaterializedChangelog.of(
-                            tEnv.executeSql("SELECT v, COUNT(*) FROM t GROUP BY v"), 1);
+    /** Rows and counts of a live table on {@code hosts}, each from its own running query. */
+    private static LiveQueries live(String hosts, String root, String... options) {
+        StreamTableEnvironment tEnv =
+                StreamTableEnvironment.create(StreamExecutionEnvironment.getExecutionEnvironment());
+        tEnv.getConfig().set("parallelism.default", "2");
+        StringBuilder with =
+                new StringBuilder("'connector' = 'zookeeper', 'hosts' = '")
+                        .append(hosts)
+                        .append("', 'path' = '")
+                        .append(root)
+                        .append("'");
+        for (String o : options) {
+            with.append(", ").append(o);
         }
-
-        void awaitTree(ZooKeeperTrees trees, String root) throws Exception {
-            rows.awaitEquals(() -> trees.rowsWithZxids(root, 2), SETTLE);
-            counts.awaitEquals(() -> TreeChurn.countsByValue(trees.rowsWithZxids(root, 2)), SETTLE);
-        }
-
-        @Override
-        public void close() throws Exception {
-            rows.close();
-            counts.close();
-        }
-    }
-
-    private static InstanceSpec fastSessions() {
-        return new InstanceSpec(
-                null,
-                -1,
-                -1,
-                -1,
-                true,
-                -1,
-                200, // tickTime: sessions of 2 s are allowed
-                -1,
-                Collections.singletonMap("4lw.commands.whitelist", "*"));
+        return new LiveQueries(tEnv, with.toString(), SETTLE);
     }
 
     @Test
     void serverSideSessionExpiryWithChangesMeanwhile() throws Exception {
         String root = "/faults/live-expiry";
-        try (TestingServer server = new TestingServer(fastSessions(), true);
+        try (TestingServer server = new TestingServer(ServerStats.withFourLetterWords(200), true);
                 TcpProxy proxy = new TcpProxy(server.getPort());
                 ZooKeeperTrees trees = new ZooKeeperTrees(server.getConnectString())) {
             TreeChurn churn = new TreeChurn(trees.client(), root, 11);
             churn.seed();
             Set<String> before = ServerStats.sessions(server.getPort());
             try (LiveQueries live =
-                    new LiveQueries(
+                    live(
                             proxy.connectString(),
                             root,
                             "'session.timeout' = '2s'",
@@ -172,12 +135,12 @@ class ZooKeeperChangelogFaultsITCase {
     @Test
     void closedSocketsWhileTheTreeChanges() throws Exception {
         String root = "/faults/live-sockets";
-        try (TestingServer server = new TestingServer(fastSessions(), true);
+        try (TestingServer server = new TestingServer(ServerStats.withFourLetterWords(200), true);
                 TcpProxy proxy = new TcpProxy(server.getPort());
                 ZooKeeperTrees trees = new ZooKeeperTrees(server.getConnectString())) {
             TreeChurn churn = new TreeChurn(trees.client(), root, 12);
             churn.seed();
-            try (LiveQueries live = new LiveQueries(proxy.connectString(), root)) {
+            try (LiveQueries live = live(proxy.connectString(), root)) {
                 live.awaitTree(trees, root);
                 churn.start();
                 for (int i = 0; i < 5; i++) {
@@ -217,8 +180,7 @@ class ZooKeeperChangelogFaultsITCase {
                 }
                 Set<String> before = ServerStats.sessions(watched.getPort());
                 try (LiveQueries live =
-                        new LiveQueries(
-                                watched.getConnectString(), root, "'session.timeout' = '30s'")) {
+                        live(watched.getConnectString(), root, "'session.timeout' = '30s'")) {
                     live.awaitTree(trees, root);
                     Set<String> jobSessions = ServerStats.sessions(watched.getPort());
                     jobSessions.removeAll(before);
@@ -247,18 +209,13 @@ class ZooKeeperChangelogFaultsITCase {
             try (ZooKeeperTrees trees = new ZooKeeperTrees(cluster.getConnectString())) {
                 TreeChurn churn = new TreeChurn(trees.client(), root, 14);
                 churn.seed();
-                try (LiveQueries live = new LiveQueries(cluster.getConnectString(), root)) {
+                try (LiveQueries live = live(cluster.getConnectString(), root)) {
                     live.awaitTree(trees, root);
                     churn.start();
                     while (churn.applied() < 200) {
                         Thread.sleep(20);
                     }
-                    InstanceSpec leader = null;
-                    for (InstanceSpec s : cluster.getInstances()) {
-                        if (ServerStats.isLeader(s.getPort())) {
-                            leader = s;
-                        }
-                    }
+                    InstanceSpec leader = ServerStats.leaderOf(cluster);
                     assertThat(leader).as("the ensemble's leader").isNotNull();
                     long atKill = churn.applied();
                     assertThat(cluster.killServer(leader)).isTrue();

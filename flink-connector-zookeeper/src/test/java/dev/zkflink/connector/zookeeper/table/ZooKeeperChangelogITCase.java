@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.table;
 
+import dev.zkflink.connector.zookeeper.testutils.LiveQueries;
 import dev.zkflink.connector.zookeeper.testutils.MaterializedChangelog;
 import dev.zkflink.connector.zookeeper.testutils.ServerStats;
 import dev.zkflink.connector.zookeeper.testutils.TreeChurn;
@@ -29,17 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ZooKeeperChangelogITCase extends ZooKeeperTableTestBase {
     static final Duration SETTLE = Duration.ofSeconds(60);
 
-    static void createTable(StreamTableEnvironment tEnv, String name, String options) {
-        tEnv.executeSql(
-                "CREATE TABLE "
-                        + name
-                        + " (g STRING, n STRING, v STRING,"
-                        + " czxid BIGINT METADATA VIRTUAL, mzxid BIGINT METADATA VIRTUAL,"
-                        + " PRIMARY KEY (g, n) NOT ENFORCED) WITH ("
-                        + options
-                        + ")");
-    }
-
     /** Two live queries at once fit the shared cluster's slots. */
     static StreamTableEnvironment liveTableEnv() {
         StreamTableEnvironment tEnv = streamingTableEnv();
@@ -52,21 +42,14 @@ class ZooKeeperChangelogITCase extends ZooKeeperTableTestBase {
         String root = newRoot("changelog-mix");
         TreeChurn churn = new TreeChurn(trees.client(), root, 42);
         churn.seed();
-        StreamTableEnvironment tEnv = liveTableEnv();
-        createTable(tEnv, "t", with(root, "'scan.parallelism' = '4'"));
-        try (MaterializedChangelog rows =
-                        MaterializedChangelog.of(
-                                tEnv.executeSql("SELECT g, n, v, czxid, mzxid FROM t"), 2);
-                MaterializedChangelog counts =
-                        MaterializedChangelog.of(
-                                tEnv.executeSql("SELECT v, COUNT(*) FROM t GROUP BY v"), 1)) {
-            rows.awaitEquals(() -> trees.rowsWithZxids(root, 2), SETTLE);
-            assertThat(rows.current()).hasSize(TreeChurn.GROUPS * TreeChurn.NODES_PER_GROUP);
+        try (LiveQueries live =
+                new LiveQueries(liveTableEnv(), with(root, "'scan.parallelism' = '4'"), SETTLE)) {
+            live.rows.awaitEquals(() -> trees.rowsWithZxids(root, 2), SETTLE);
+            assertThat(live.rows.current()).hasSize(TreeChurn.GROUPS * TreeChurn.NODES_PER_GROUP);
 
             assertThat(churn.apply(600)).isGreaterThan(300);
-            rows.awaitEquals(() -> trees.rowsWithZxids(root, 2), SETTLE);
-            counts.awaitEquals(() -> TreeChurn.countsByValue(trees.rowsWithZxids(root, 2)), SETTLE);
-            assertThat(rows.current().keySet()).anyMatch(k -> k.startsWith("x"));
+            live.awaitTree(trees, root);
+            assertThat(live.rows.current().keySet()).anyMatch(k -> k.startsWith("x"));
         }
     }
 
@@ -75,24 +58,17 @@ class ZooKeeperChangelogITCase extends ZooKeeperTableTestBase {
         String root = newRoot("changelog-race");
         TreeChurn churn = new TreeChurn(trees.client(), root, 7);
         churn.seed();
-        StreamTableEnvironment tEnv = liveTableEnv();
-        createTable(tEnv, "t", with(root, "'scan.parallelism' = '2'"));
         churn.start(); // the tree keeps changing while the job starts and walks it
-        try (MaterializedChangelog rows =
-                        MaterializedChangelog.of(
-                                tEnv.executeSql("SELECT g, n, v, czxid, mzxid FROM t"), 2);
-                MaterializedChangelog counts =
-                        MaterializedChangelog.of(
-                                tEnv.executeSql("SELECT v, COUNT(*) FROM t GROUP BY v"), 1)) {
+        try (LiveQueries live =
+                new LiveQueries(liveTableEnv(), with(root, "'scan.parallelism' = '2'"), SETTLE)) {
             long deadline = System.currentTimeMillis() + 60_000;
-            while ((rows.changes() < 500 || churn.applied() < 1500)
+            while ((live.rows.changes() < 500 || churn.applied() < 1500)
                     && System.currentTimeMillis() < deadline) {
                 Thread.sleep(50);
             }
             long applied = churn.stop();
             assertThat(applied).isGreaterThanOrEqualTo(1500);
-            rows.awaitEquals(() -> trees.rowsWithZxids(root, 2), SETTLE);
-            counts.awaitEquals(() -> TreeChurn.countsByValue(trees.rowsWithZxids(root, 2)), SETTLE);
+            live.awaitTree(trees, root);
         } finally {
             churn.stop();
         }
@@ -104,7 +80,7 @@ class ZooKeeperChangelogITCase extends ZooKeeperTableTestBase {
         TreeChurn churn = new TreeChurn(trees.client(), root, 3);
         churn.seed();
         StreamTableEnvironment tEnv = liveTableEnv();
-        createTable(tEnv, "t", with(root, "'scan.startup.mode' = 'latest'"));
+        LiveQueries.createTable(tEnv, "t", with(root, "'scan.startup.mode' = 'latest'"));
         try (MaterializedChangelog rows =
                 MaterializedChangelog.of(
                         tEnv.executeSql("SELECT g, n, v, czxid, mzxid FROM t"), 2)) {
@@ -148,7 +124,7 @@ class ZooKeeperChangelogITCase extends ZooKeeperTableTestBase {
         String root = newRoot("changelog-ephemeral");
         trees.put(root + "/svc-a/static", "v0");
         StreamTableEnvironment tEnv = liveTableEnv();
-        createTable(tEnv, "t", with(root));
+        LiveQueries.createTable(tEnv, "t", with(root));
         try (MaterializedChangelog rows =
                         MaterializedChangelog.of(
                                 tEnv.executeSql("SELECT g, n, v, czxid, mzxid FROM t"), 2);

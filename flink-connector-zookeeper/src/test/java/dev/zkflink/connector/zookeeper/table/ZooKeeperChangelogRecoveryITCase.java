@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.table;
 
+import dev.zkflink.connector.zookeeper.testutils.LiveQueries;
 import dev.zkflink.connector.zookeeper.testutils.MaterializedChangelog;
 import dev.zkflink.connector.zookeeper.testutils.TreeChurn;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTableTestBase;
@@ -97,7 +98,7 @@ class ZooKeeperChangelogRecoveryITCase extends ZooKeeperTableTestBase {
 
     private static TableResult startMirror(
             StreamTableEnvironment tEnv, String root, String mirror, String counts) {
-        ZooKeeperChangelogITCase.createTable(tEnv, "src", with(root, "'scan.parallelism' = '2'"));
+        LiveQueries.createTable(tEnv, "src", with(root, "'scan.parallelism' = '2'"));
         tEnv.executeSql(
                 "CREATE TABLE mirror (g STRING, n STRING, v STRING, czxid BIGINT, mzxid BIGINT,"
                         + " PRIMARY KEY (g, n) NOT ENFORCED) WITH ("
@@ -166,23 +167,11 @@ class ZooKeeperChangelogRecoveryITCase extends ZooKeeperTableTestBase {
             Callable<Map<String, List<Object>>> actual,
             String what)
             throws Exception {
-        long deadline = System.nanoTime() + SETTLE.toNanos();
-        Map<String, List<Object>> t;
-        Map<String, List<Object>> a;
-        do {
-            t = truth.call();
-            a = actual.call();
-            if (t.equals(a)) {
-                return;
-            }
-            Thread.sleep(250);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError(
-                what
-                        + " differs from the source tree after "
-                        + SETTLE
-                        + ": "
-                        + MaterializedChangelog.diff(t, a));
+        String difference = MaterializedChangelog.pollUntilEqual(truth, actual, SETTLE, () -> {});
+        if (difference != null) {
+            throw new AssertionError(
+                    what + " differs from the source tree after " + SETTLE + ": " + difference);
+        }
     }
 
     private static void cancel(TableResult job) throws Exception {
@@ -209,7 +198,7 @@ class ZooKeeperChangelogRecoveryITCase extends ZooKeeperTableTestBase {
         FailOnce.FAILED.set(false);
         FailOnce.COUNTS_FAILED.set(false);
         StreamTableEnvironment tEnv = tableEnv();
-        ZooKeeperChangelogITCase.createTable(tEnv, "src", with(root, "'scan.parallelism' = '2'"));
+        LiveQueries.createTable(tEnv, "src", with(root, "'scan.parallelism' = '2'"));
         TableResult rowsJob = tEnv.executeSql("SELECT g, n, failOnce(v), czxid, mzxid FROM src");
         JobID id = rowsJob.getJobClient().get().getJobID();
         try (MaterializedChangelog rows = MaterializedChangelog.of(rowsJob, 2);

@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.table;
 
+import dev.zkflink.connector.zookeeper.testutils.ServerStats;
 import dev.zkflink.connector.zookeeper.testutils.TcpProxy;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTrees;
 
@@ -12,16 +13,11 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 import org.apache.curator.test.TestingServer;
-import org.apache.zookeeper.client.FourLetterWordMain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -99,36 +95,13 @@ class ZooKeeperSinkFaultsITCase {
         }
     }
 
-    private static final Pattern SESSION_ID = Pattern.compile("sid=(0x[0-9a-f]+)");
-
-    private static Set<String> sessions(int port) throws Exception {
-        Set<String> ids = new HashSet<>();
-        Matcher m =
-                SESSION_ID.matcher(FourLetterWordMain.send4LetterWord("127.0.0.1", port, "cons"));
-        while (m.find()) {
-            ids.add(m.group(1));
-        }
-        return ids;
-    }
-
     @Test
     void serverSideSessionExpiryDuringWrites() throws Exception {
         int rows = 12_000;
-        InstanceSpec spec =
-                new InstanceSpec(
-                        null,
-                        -1,
-                        -1,
-                        -1,
-                        true,
-                        -1,
-                        200, // tickTime: sessions of 2 s are allowed
-                        -1,
-                        Collections.singletonMap("4lw.commands.whitelist", "*"));
-        try (TestingServer server = new TestingServer(spec, true);
+        try (TestingServer server = new TestingServer(ServerStats.withFourLetterWords(200), true);
                 TcpProxy proxy = new TcpProxy(server.getPort());
                 ZooKeeperTrees trees = new ZooKeeperTrees(server.getConnectString())) {
-            Set<String> before = sessions(server.getPort());
+            Set<String> before = ServerStats.sessions(server.getPort());
             TableResult job =
                     startWriting(
                             proxy.connectString(),
@@ -138,18 +111,19 @@ class ZooKeeperSinkFaultsITCase {
                             "'connection.timeout' = '10s'");
             try {
                 int written = waitForNodes(trees, "/faults/expiry", 2000);
-                Set<String> sinkSessions = sessions(server.getPort());
+                Set<String> sinkSessions = ServerStats.sessions(server.getPort());
                 sinkSessions.removeAll(before);
                 assertThat(sinkSessions).as("the sink's sessions, through the proxy").isNotEmpty();
 
                 proxy.freeze(); // the server hears nothing from the sink: it expires the session
                 Thread.sleep(6_000);
-                assertThat(sessions(server.getPort())).doesNotContainAnyElementsOf(sinkSessions);
+                assertThat(ServerStats.sessions(server.getPort()))
+                        .doesNotContainAnyElementsOf(sinkSessions);
                 proxy.unfreeze();
                 job.await();
 
                 assertThat(written).isBetween(1, rows - 1);
-                Set<String> after = sessions(server.getPort());
+                Set<String> after = ServerStats.sessions(server.getPort());
                 assertThat(after).doesNotContainAnyElementsOf(sinkSessions);
                 assertAllWritten(trees, "/faults/expiry", rows);
             } finally {
@@ -189,15 +163,7 @@ class ZooKeeperSinkFaultsITCase {
                 TableResult job = startWriting(cluster.getConnectString(), "/faults/leader", rows);
                 try {
                     int written = waitForNodes(trees, "/faults/leader", 2000);
-                    InstanceSpec leader = null;
-                    for (InstanceSpec s : cluster.getInstances()) {
-                        String srvr =
-                                FourLetterWordMain.send4LetterWord(
-                                        "127.0.0.1", s.getPort(), "srvr");
-                        if (srvr.contains("Mode: leader")) {
-                            leader = s;
-                        }
-                    }
+                    InstanceSpec leader = ServerStats.leaderOf(cluster);
                     assertThat(leader).as("the ensemble's leader").isNotNull();
                     assertThat(cluster.killServer(leader)).isTrue();
                     job.await();

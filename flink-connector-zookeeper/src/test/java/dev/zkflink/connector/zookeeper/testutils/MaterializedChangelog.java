@@ -101,35 +101,53 @@ public final class MaterializedChangelog implements AutoCloseable {
      */
     public void awaitEquals(Callable<Map<String, List<Object>>> truth, Duration timeout)
             throws Exception {
+        String difference = pollUntilEqual(truth, this::current, timeout, this::checkNotFailed);
+        if (difference != null) {
+            throw new AssertionError(
+                    "Materialized changelog differs from the tree after "
+                            + timeout
+                            + " ("
+                            + changes()
+                            + " changes consumed): "
+                            + difference);
+        }
+        if (!inconsistencies().isEmpty()) {
+            throw new AssertionError("Changelog is not a valid sequence: " + inconsistencies());
+        }
+    }
+
+    private void checkNotFailed() {
+        if (failure != null) {
+            throw new AssertionError("The query failed", failure);
+        }
+    }
+
+    /**
+     * Reads both sides until they are equal or {@code timeout} passes; returns {@code null} once
+     * they matched, otherwise the last difference.
+     */
+    public static String pollUntilEqual(
+            Callable<Map<String, List<Object>>> truth,
+            Callable<Map<String, List<Object>>> actual,
+            Duration timeout,
+            Runnable beforeEachTry)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, List<Object>> expected;
-        Map<String, List<Object>> actual;
+        Map<String, List<Object>> seen;
         do {
-            if (failure != null) {
-                throw new AssertionError("The query failed", failure);
-            }
+            beforeEachTry.run();
             expected = truth.call();
-            actual = current();
-            if (expected.equals(actual)) {
-                if (!inconsistencies().isEmpty()) {
-                    throw new AssertionError(
-                            "Changelog is not a valid sequence: " + inconsistencies());
-                }
-                return;
+            seen = actual.call();
+            if (expected.equals(seen)) {
+                return null;
             }
             Thread.sleep(200);
         } while (System.nanoTime() < deadline);
-        throw new AssertionError(
-                "Materialized changelog differs from the tree after "
-                        + timeout
-                        + " ("
-                        + changes()
-                        + " changes consumed): "
-                        + diff(expected, actual));
+        return diff(expected, seen);
     }
 
-    public static String diff(
-            Map<String, List<Object>> expected, Map<String, List<Object>> actual) {
+    static String diff(Map<String, List<Object>> expected, Map<String, List<Object>> actual) {
         StringBuilder sb = new StringBuilder();
         int shown = 0;
         for (String key : new TreeSet<>(union(expected, actual))) {

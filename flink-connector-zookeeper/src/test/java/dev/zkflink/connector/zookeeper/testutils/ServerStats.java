@@ -1,13 +1,19 @@
 package dev.zkflink.connector.zookeeper.testutils;
 
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingCluster;
 import org.apache.zookeeper.client.FourLetterWordMain;
 
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** What a real server reports about its sessions and watches (four-letter words). */
+/**
+ * What a real server reports about its sessions, watches and role (four-letter words), and a server
+ * spec that answers them.
+ */
 public final class ServerStats {
     private static final Pattern SESSION_ID = Pattern.compile("sid=(0x[0-9a-f]+)");
     private static final Pattern TOTAL_WATCHES = Pattern.compile("Total watches:(\\d+)");
@@ -39,5 +45,32 @@ public final class ServerStats {
     public static boolean isLeader(int port) throws Exception {
         return FourLetterWordMain.send4LetterWord("127.0.0.1", port, "srvr")
                 .contains("Mode: leader");
+    }
+
+    /** The ensemble's leader, or {@code null} if no server says it leads. */
+    public static InstanceSpec leaderOf(TestingCluster cluster) throws Exception {
+        for (InstanceSpec s : cluster.getInstances()) {
+            if (isLeader(s.getPort())) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A server that answers every four-letter word; {@code tickTime} -1 keeps the default, 200
+     * allows sessions of 2 s (sessions last at least two ticks).
+     */
+    public static InstanceSpec withFourLetterWords(int tickTime) {
+        return new InstanceSpec(
+                null,
+                -1,
+                -1,
+                -1,
+                true,
+                -1,
+                tickTime,
+                -1,
+                Collections.singletonMap("4lw.commands.whitelist", "*"));
     }
 }

@@ -11,14 +11,12 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 
-import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -40,19 +38,7 @@ public abstract class ZooKeeperTableTestBase {
 
     @BeforeAll
     static void startZooKeeper() throws Exception {
-        server =
-                new TestingServer(
-                        new InstanceSpec(
-                                null,
-                                -1,
-                                -1,
-                                -1,
-                                true,
-                                -1,
-                                -1,
-                                -1,
-                                Collections.singletonMap("4lw.commands.whitelist", "*")),
-                        true);
+        server = new TestingServer(ServerStats.withFourLetterWords(-1), true);
         trees = new ZooKeeperTrees(server.getConnectString());
     }
 

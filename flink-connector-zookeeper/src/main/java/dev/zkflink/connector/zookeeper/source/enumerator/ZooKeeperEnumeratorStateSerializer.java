@@ -1,6 +1,5 @@
 package dev.zkflink.connector.zookeeper.source.enumerator;
 
-import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplitSerializer;
 
 import org.apache.flink.core.io.SimpleVersionedSerializer;
@@ -8,8 +7,6 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Versioned serializer for {@link ZooKeeperEnumeratorState}. Version 1: planned flag, then each
@@ -28,36 +25,18 @@ public final class ZooKeeperEnumeratorStateSerializer
     public byte[] serialize(ZooKeeperEnumeratorState state) throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(1024);
         out.writeBoolean(state.isPlanned());
-        out.writeInt(ZooKeeperSplitSerializer.VERSION);
-        out.writeInt(state.getRemainingSplits().size());
-        for (ZooKeeperSplit split : state.getRemainingSplits()) {
-            byte[] bytes = ZooKeeperSplitSerializer.INSTANCE.serialize(split);
-            out.writeInt(bytes.length);
-            out.write(bytes);
-        }
+        SplitListIO.write(out, ZooKeeperSplitSerializer.INSTANCE, state.getRemainingSplits());
         return out.getCopyOfBuffer();
     }
 
     @Override
     public ZooKeeperEnumeratorState deserialize(int version, byte[] serialized) throws IOException {
         if (version != VERSION) {
-            throw new IOException(
-                    "Unknown ZooKeeper enumerator state version "
-                            + version
-                            + " (this build reads "
-                            + VERSION
-                            + ")");
+            throw SplitListIO.unknownVersion("ZooKeeper enumerator state", version, VERSION);
         }
         DataInputDeserializer in = new DataInputDeserializer(serialized);
         boolean planned = in.readBoolean();
-        int splitVersion = in.readInt();
-        int n = in.readInt();
-        List<ZooKeeperSplit> splits = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            byte[] bytes = new byte[in.readInt()];
-            in.readFully(bytes);
-            splits.add(ZooKeeperSplitSerializer.INSTANCE.deserialize(splitVersion, bytes));
-        }
-        return new ZooKeeperEnumeratorState(splits, planned);
+        return new ZooKeeperEnumeratorState(
+                SplitListIO.read(in, ZooKeeperSplitSerializer.INSTANCE), planned);
     }
 }

@@ -16,17 +16,15 @@ import java.util.function.Consumer;
 final class ChangeRouter {
     private final ZNodeTreeLayout layout;
     private final boolean trackChildren;
-    private final String root;
 
     ChangeRouter(ZNodeTreeLayout layout, boolean trackChildren) {
         this.layout = layout;
         this.trackChildren = trackChildren;
-        this.root = layout.getRootPath();
     }
 
     /** Passes the relative paths of the affected row nodes to {@code rows}. */
     void route(String absolutePath, EventType type, Consumer<String> rows) {
-        String relative = relativeOrNull(absolutePath);
+        String relative = layout.relativeOf(absolutePath);
         if (relative == null || relative.isEmpty()) {
             return;
         }
@@ -40,29 +38,5 @@ final class ChangeRouter {
                 && layout.isRow(depth - 1)) {
             rows.accept(relative.substring(0, relative.lastIndexOf('/')));
         }
-    }
-
-    private String relativeOrNull(String absolutePath) {
-        if (absolutePath == null) {
-            return null;
-        }
-        if ("/".equals(root)) {
-            if (absolutePath.length() < 2) {
-                return null;
-            }
-            String relative = absolutePath.substring(1);
-            if (relative.equals(ZNodePaths.SYSTEM_NODE)
-                    || relative.startsWith(ZNodePaths.SYSTEM_NODE + "/")) {
-                return null;
-            }
-            return relative;
-        }
-        if (absolutePath.equals(root)) {
-            return "";
-        }
-        if (absolutePath.startsWith(root) && absolutePath.charAt(root.length()) == '/') {
-            return absolutePath.substring(root.length() + 1);
-        }
-        return null;
     }
 }

@@ -38,9 +38,12 @@ public final class BucketSplit implements SourceSplit {
 
     /** Which bucket the row node at {@code relativePath} (below the table root) belongs to. */
     public static int bucketOf(String relativePath, int numBuckets) {
-        int slash = relativePath.indexOf('/');
-        String top = slash < 0 ? relativePath : relativePath.substring(0, slash);
-        return Math.floorMod(top.hashCode(), numBuckets);
+        // String.hashCode() of the first segment, without cutting it out: this runs per event.
+        int hash = 0;
+        for (int i = 0; i < relativePath.length() && relativePath.charAt(i) != '/'; i++) {
+            hash = 31 * hash + relativePath.charAt(i);
+        }
+        return Math.floorMod(hash, numBuckets);
     }
 
     public static String splitId(int bucket, int numBuckets) {
