@@ -128,7 +128,9 @@ public final class ZooKeeperClientFactory {
                         .dontUseContainerParents()
                         // No dynamic-reconfig tracking: it watches /zookeeper/config and logs
                         // errors when a client closes under it.
-                        .ensembleTracker(false);
+                        .ensembleTracker(false)
+                        // Handles that tell the newest zxid they saw ('latest' start points).
+                        .zookeeperFactory(ZxidAwareZooKeeper.FACTORY);
         if (options.hasDigestAuth()) {
             builder.authorization("digest", options.digestAuthBytes());
         }

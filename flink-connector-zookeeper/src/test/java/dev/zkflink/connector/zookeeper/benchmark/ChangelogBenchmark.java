@@ -541,7 +541,7 @@ public final class ChangelogBenchmark {
                         + " parallelism 1; BucketSplitSerializer version %d):%n",
                 nodes,
                 STATE_BUCKETS,
-                BucketSplitSerializer.VERSION);
+                BucketSplitSerializer.CURRENT_VERSION);
         Stat[] stats = readStats(zk, abs);
         List<Map<String, TrackedNode>> tracked = new ArrayList<>();
         for (int b = 0; b < STATE_BUCKETS; b++) {
@@ -562,7 +562,7 @@ public final class ChangelogBenchmark {
             perBucket.append(perBucket.length() == 0 ? "" : ", ").append(split.getTracked().size());
             BucketSplit back =
                     BucketSplitSerializer.INSTANCE.deserialize(
-                            BucketSplitSerializer.VERSION, serialized);
+                            BucketSplitSerializer.CURRENT_VERSION, serialized);
             if (!back.equals(split)) {
                 problem("BucketSplitSerializer round trip changed bucket " + b);
             }

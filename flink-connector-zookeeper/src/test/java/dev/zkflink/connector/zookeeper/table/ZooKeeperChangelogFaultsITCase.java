@@ -2,16 +2,13 @@ package dev.zkflink.connector.zookeeper.table;
 
 import dev.zkflink.connector.zookeeper.testutils.LiveQueries;
 import dev.zkflink.connector.zookeeper.testutils.ServerStats;
+import dev.zkflink.connector.zookeeper.testutils.SourceMetrics;
 import dev.zkflink.connector.zookeeper.testutils.TcpProxy;
 import dev.zkflink.connector.zookeeper.testutils.TreeChurn;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTrees;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.Metric;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -25,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,27 +46,8 @@ class ZooKeeperChangelogFaultsITCase {
                             .setConfiguration(METRICS.addToConfiguration(new Configuration()))
                             .build());
 
-    /** Sum over the job's readers of the source metric {@code zookeeper.<name>}. */
     private static long sourceMetric(JobID job, String name) {
-        long sum = 0;
-        int found = 0;
-        for (Map.Entry<MetricGroup, Map<String, Metric>> e :
-                METRICS.getMetricsByGroup().entrySet()) {
-            MetricGroup group = e.getKey();
-            String[] scope = group.getScopeComponents();
-            Metric m = e.getValue().get(name);
-            if (m != null
-                    && job.toString().equals(group.getAllVariables().get("<job_id>"))
-                    && "zookeeper".equals(scope[scope.length - 1])) {
-                sum +=
-                        m instanceof Counter
-                                ? ((Counter) m).getCount()
-                                : ((Number) ((Gauge<?>) m).getValue()).longValue();
-                found++;
-            }
-        }
-        assertThat(found).as("readers reporting zookeeper." + name).isGreaterThan(0);
-        return sum;
+        return SourceMetrics.sum(METRICS, job, name);
     }
 
     /** Rows and counts of a live table on {@code hosts}, each from its own running query. */

@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** A plain ZooKeeper client for seeding and checking trees in tests: the ground truth. */
 public final class ZooKeeperTrees implements AutoCloseable {
@@ -71,6 +74,42 @@ public final class ZooKeeperTrees implements AutoCloseable {
         }
         if (!ops.isEmpty()) {
             zk().multi(ops);
+        }
+    }
+
+    /**
+     * Sets every path as a plain client does at its best: async {@code multi} requests of {@code
+     * batch} setData ops, {@code inFlight} of them at once. Returns when all were acknowledged.
+     */
+    public void setPipelined(List<String> paths, byte[] data, int batch, int inFlight)
+            throws Exception {
+        ZooKeeper zk = zk();
+        Semaphore slots = new Semaphore(inFlight);
+        AtomicReference<String> failure = new AtomicReference<>();
+        for (int from = 0; from < paths.size(); from += batch) {
+            List<Op> ops = new ArrayList<>();
+            for (String p : paths.subList(from, Math.min(paths.size(), from + batch))) {
+                ops.add(Op.setData(p, data, -1));
+            }
+            if (!slots.tryAcquire(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("No multi answered within 60 s");
+            }
+            zk.multi(
+                    ops,
+                    (rc, path, ctx, results) -> {
+                        if (rc != KeeperException.Code.OK.intValue()) {
+                            failure.compareAndSet(null, KeeperException.Code.get(rc).toString());
+                        }
+                        slots.release();
+                    },
+                    null);
+        }
+        if (!slots.tryAcquire(inFlight, 60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("Not every multi was answered within 60 s");
+        }
+        slots.release(inFlight);
+        if (failure.get() != null) {
+            throw new IllegalStateException("A pipelined multi failed: " + failure.get());
         }
     }
 

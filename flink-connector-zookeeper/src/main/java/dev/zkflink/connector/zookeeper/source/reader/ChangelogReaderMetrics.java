@@ -4,11 +4,13 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Metrics a user can alert on, in the reader's group {@code zookeeper}: whether the session is
- * connected, how often it reconnected or was lost, how often the tree was re-read and diffed, how
- * long ago the last watch event arrived, and how many row nodes the reader tracks.
+ * connected, how often it reconnected or was lost, how often the tree was re-read and diffed and
+ * whether a walk is running, how long ago the last watch event arrived, how old the oldest event
+ * whose node was not read yet is (the reader's lag), and how many row nodes the reader tracks.
  */
 final class ChangelogReaderMetrics {
     static final String GROUP = "zookeeper";
@@ -16,6 +18,8 @@ final class ChangelogReaderMetrics {
     private volatile int connected;
     private volatile long lastEventMillis = System.currentTimeMillis();
     private volatile int pendingReads;
+    private volatile int resyncInProgress;
+    private volatile LongSupplier oldestUnreadEventSince = () -> 0;
     private final AtomicLong trackedNodes = new AtomicLong();
     private final Counter reconnects;
     private final Counter sessionsLost;
@@ -26,6 +30,13 @@ final class ChangelogReaderMetrics {
         group.gauge("connected", () -> connected);
         group.gauge("millisSinceLastEvent", () -> System.currentTimeMillis() - lastEventMillis);
         group.gauge("pendingReads", () -> pendingReads);
+        group.gauge("resyncInProgress", () -> resyncInProgress);
+        group.gauge(
+                "oldestPendingEventAgeMillis",
+                () -> {
+                    long since = oldestUnreadEventSince.getAsLong();
+                    return since == 0 ? 0L : Math.max(0L, System.currentTimeMillis() - since);
+                });
         group.gauge("trackedNodes", trackedNodes::get);
         reconnects = group.counter("reconnects");
         sessionsLost = group.counter("sessionsLost");
@@ -54,6 +65,15 @@ final class ChangelogReaderMetrics {
 
     void pendingReads(int n) {
         pendingReads = n;
+    }
+
+    void resyncInProgress(boolean value) {
+        resyncInProgress = value ? 1 : 0;
+    }
+
+    /** Where the lag gauge reads the arrival time of the oldest unread event (0: none). */
+    void oldestUnreadEventSince(LongSupplier source) {
+        oldestUnreadEventSince = source;
     }
 
     void tracked(long delta) {

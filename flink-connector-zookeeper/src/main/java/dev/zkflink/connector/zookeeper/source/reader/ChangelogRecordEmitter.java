@@ -4,6 +4,7 @@ import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.source.ChangeKind;
 import dev.zkflink.connector.zookeeper.source.ZNodeDeserializer;
 import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
+import dev.zkflink.connector.zookeeper.source.split.BucketSplit;
 import dev.zkflink.connector.zookeeper.source.split.BucketSplitState;
 import dev.zkflink.connector.zookeeper.source.split.TrackedNode;
 
@@ -21,7 +22,8 @@ import java.util.Map;
  * thread, so the tracked nodes in a checkpoint match exactly what was emitted before its barrier.
  *
  * <ul>
- *   <li>not tracked, present: insert.
+ *   <li>not tracked, present: insert (a {@code latest} baseline walk records nodes unchanged since
+ *       its start point without emitting them).
  *   <li>tracked, other {@code czxid}: the node was deleted and created again: delete, then insert.
  *   <li>tracked, other {@code mzxid} (or {@code pzxid} when child metadata is read): update.
  *   <li>tracked, absent: delete.
@@ -54,15 +56,17 @@ final class ChangelogRecordEmitter<T>
             throws Exception {
         collector.output = output;
         Map<String, TrackedNode> tracked = state.tracked();
+        if (obs.resyncStart) {
+            state.walkStarted(obs.watchZxid);
+            return;
+        }
         if (obs.resyncEnd) {
             endResync(obs.epoch, state, tracked);
             return;
         }
         TrackedNode known = tracked.get(obs.relativePath);
-        // 'latest' records what its first walk finds without emitting it; a row already emitted
-        // (because an event read it first) is followed like any other.
-        boolean silent = obs.fromWalk && state.isBaselinePending() && known == null;
         Stat stat = obs.stat;
+        boolean silent = known == null && stat != null && isBaseline(obs, state);
         if (stat == null) {
             if (known != null) {
                 tracked.remove(obs.relativePath);
@@ -97,6 +101,23 @@ final class ChangelogRecordEmitter<T>
             known.update(stat);
             emit(obs, ChangeKind.UPDATE);
         }
+    }
+
+    /**
+     * 'latest' records what its first walk finds without emitting it, but only the state a node had
+     * at the start point: a node changed after it (the walk may read such a change before the
+     * change's own event is read, which then sees nothing new) is emitted. A row already emitted
+     * (because an event read it first) is followed like any other.
+     */
+    private boolean isBaseline(ZNodeObservation obs, BucketSplitState state) {
+        long lastChange =
+                trackChildren
+                        ? Math.max(obs.stat.getMzxid(), obs.stat.getPzxid())
+                        : obs.stat.getMzxid();
+        return obs.fromWalk
+                && state.isBaselinePending()
+                && state.baselineZxid() != BucketSplit.NO_ZXID
+                && lastChange <= state.baselineZxid();
     }
 
     /**

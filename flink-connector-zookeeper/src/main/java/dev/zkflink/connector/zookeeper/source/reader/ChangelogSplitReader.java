@@ -6,6 +6,7 @@ import dev.zkflink.connector.zookeeper.common.ZooKeeperCalls;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
+import dev.zkflink.connector.zookeeper.common.ZxidAwareZooKeeper;
 import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
 import dev.zkflink.connector.zookeeper.source.split.BucketSplit;
@@ -32,12 +33,12 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -57,6 +58,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       a session loss and when buckets are added. The watch is registered before the walk starts.
  *       At its end the task thread drops, as deletes, the tracked nodes no read saw since the walk
  *       began.
+ *   <li>Every walk starts with a resync-start observation per bucket carrying the zxid the session
+ *       had seen just before its watch was added: a {@code latest} read stays silent only about
+ *       nodes not changed after that zxid (see {@link ChangelogRecordEmitter}).
  * </ul>
  *
  * <p>The task thread ({@link ChangelogRecordEmitter}) compares each observation's {@code czxid},
@@ -81,22 +85,37 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
      */
     private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
 
-    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    /** Paths in {@link #events}, with the time their first unread event arrived. */
+    private final Map<String, Long> pending = new ConcurrentHashMap<>();
 
     private final AtomicBoolean resyncRequested = new AtomicBoolean();
 
     /** Set when the connection (not a new bucket) asked for the walk: counted as a resync. */
     private final AtomicBoolean connectionResync = new AtomicBoolean();
 
-    private final Map<Integer, BucketSplit> buckets = new HashMap<>();
+    /**
+     * Ids of this reader's buckets. Only ids: the splits' tracked nodes belong to the task thread.
+     */
+    private final Set<Integer> buckets = new TreeSet<>();
 
     /** Buckets of this reader, indexed by bucket; replaced as a whole when buckets are added. */
     private volatile boolean[] owned = new boolean[0];
 
-    private final LinkedHashSet<String> dirty = new LinkedHashSet<>();
+    /** Row paths to read, oldest event first, with the time that event arrived. */
+    private LinkedHashMap<String, Long> dirty = new LinkedHashMap<>();
+
+    /** For the lag gauge: when the oldest event of the reads in progress, or in dirty, arrived. */
+    private volatile long inFlightSince;
+
+    private volatile long dirtySince;
+
     private CuratorFramework client;
     private ZNodeBatchReader reader;
     private long watchedSessionId;
+
+    /** The newest zxid the session had seen before its current watch was added. */
+    private long watchZxid = BucketSplit.NO_ZXID;
+
     private long epoch;
     private SubtreeWalker walker;
     private int failedResyncStarts;
@@ -111,10 +130,20 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         this.connection = options.getConnection();
         this.router = new ChangeRouter(layout, trackChildren);
         this.metrics = metrics;
+        metrics.oldestUnreadEventSince(this::oldestUnreadEventSince);
     }
 
     @Override
     public RecordsWithSplitIds<ZNodeObservation> fetch() throws IOException {
+        try {
+            return fetchRound();
+        } finally {
+            metrics.pendingReads(dirty.size());
+            metrics.resyncInProgress(walker != null || resyncRequested.get());
+        }
+    }
+
+    private RecordsWithSplitIds<ZNodeObservation> fetchRound() throws IOException {
         RecordsBySplits.Builder<ZNodeObservation> out = new RecordsBySplits.Builder<>();
         if (buckets.isEmpty()) {
             poll(IDLE_POLL_MS);
@@ -124,6 +153,11 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         if (resyncRequested.getAndSet(false)) {
             walker = null; // a newer walk replaces one in progress
             startResync();
+            if (walker != null) {
+                for (int bucket : buckets) {
+                    out.add(splitId(bucket), ZNodeObservation.resyncStart(epoch, watchZxid));
+                }
+            }
         }
         if (resyncRequested.get()) {
             poll(IDLE_POLL_MS); // not connected yet; try again on the next fetch
@@ -136,7 +170,6 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         if (walker != null) {
             walkRound(out);
         }
-        metrics.pendingReads(dirty.size());
         return out.build();
     }
 
@@ -148,6 +181,10 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             ZooKeeper zk = ZooKeeperCalls.handle(client, connection);
             if (zk.getSessionId() != watchedSessionId) {
                 // A new session (first start or after expiry) has no watch: add it before reading.
+                // The zxid seen just before asking for it is the start point of a 'latest' read:
+                // the sync makes it current, and the watch is added at that zxid or a later one.
+                awaitVoid(cb -> zk.sync(layout.getRootPath(), cb, null));
+                long beforeWatch = ZxidAwareZooKeeper.lastSeenZxid(zk);
                 awaitVoid(
                         cb ->
                                 zk.addWatch(
@@ -157,6 +194,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
                                         cb,
                                         null));
                 watchedSessionId = zk.getSessionId();
+                watchZxid = beforeWatch;
             }
             // A new session may sit on a server that lags behind the one we read from before.
             awaitVoid(cb -> zk.sync(layout.getRootPath(), cb, null));
@@ -171,7 +209,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
                     "Walking {} top-level subtrees of {} for buckets {} (epoch {})",
                     entries.size(),
                     layout,
-                    buckets.keySet(),
+                    buckets,
                     epoch);
         } catch (KeeperException e) {
             if (!ZooKeeperCalls.isTransient(e.code())) {
@@ -220,25 +258,35 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
 
     private void readDirty(RecordsBySplits.Builder<ZNodeObservation> out) throws IOException {
         int max = options.getBatchSize() * options.getMaxInFlight();
-        List<String> round = new ArrayList<>(Math.min(max, dirty.size()));
-        Iterator<String> it = dirty.iterator();
+        LinkedHashMap<String, Long> round = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, Long>> it = dirty.entrySet().iterator();
         while (it.hasNext() && round.size() < max) {
-            round.add(it.next());
+            Map.Entry<String, Long> e = it.next();
+            round.put(e.getKey(), e.getValue());
             it.remove();
         }
+        inFlightSince = round.values().iterator().next();
+        dirtySince = headTime(dirty);
         List<Op> ops = new ArrayList<>(round.size());
-        for (String relative : round) {
+        for (String relative : round.keySet()) {
             ops.add(Op.getData(layout.absolute(relative)));
         }
         long session = sessionId();
-        List<OpResult> results = reader.read(ops);
+        List<OpResult> results;
+        try {
+            results = reader.read(ops);
+        } catch (IOException e) {
+            putBack(round);
+            throw e;
+        }
         if (sessionReplaced(session)) {
-            dirty.addAll(round); // read again after the new session is watched and synced
+            putBack(round); // read again after the new session is watched and synced
             return;
         }
-        for (int i = 0; i < round.size(); i++) {
-            String relative = round.get(i);
-            OpResult r = results.get(i);
+        inFlightSince = 0;
+        int i = 0;
+        for (String relative : round.keySet()) {
+            OpResult r = results.get(i++);
             String splitId = splitIdOf(relative);
             if (r instanceof OpResult.GetDataResult) {
                 OpResult.GetDataResult data = (OpResult.GetDataResult) r;
@@ -274,10 +322,42 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         }
         if (!walker.hasNext()) {
             walker = null;
-            for (BucketSplit split : buckets.values()) {
-                out.add(split.splitId(), ZNodeObservation.resyncEnd(epoch));
+            for (int bucket : buckets) {
+                out.add(splitId(bucket), ZNodeObservation.resyncEnd(epoch));
             }
         }
+    }
+
+    /** Puts reads that must be done again in front of the rest, with their event times. */
+    private void putBack(LinkedHashMap<String, Long> round) {
+        round.putAll(dirty);
+        dirty = round;
+        inFlightSince = 0;
+        dirtySince = headTime(dirty);
+    }
+
+    private static long headTime(LinkedHashMap<String, Long> paths) {
+        return paths.isEmpty() ? 0 : paths.values().iterator().next();
+    }
+
+    /**
+     * When the oldest watch event whose node has not been read yet arrived, or 0 if there is none.
+     * Called by the metric reporter, so it only reads volatile or concurrent state.
+     */
+    private long oldestUnreadEventSince() {
+        long oldest = Long.MAX_VALUE;
+        for (long t : new long[] {inFlightSince, dirtySince, queueHeadSince()}) {
+            if (t > 0) {
+                oldest = Math.min(oldest, t);
+            }
+        }
+        return oldest == Long.MAX_VALUE ? 0 : oldest;
+    }
+
+    private long queueHeadSince() {
+        Object head = events.peek();
+        Long t = head instanceof String ? pending.get(head) : null;
+        return t == null ? 0 : t;
     }
 
     private long sessionId() throws IOException {
@@ -299,8 +379,11 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
     }
 
     private String splitIdOf(String relative) {
-        int numBuckets = owned.length;
-        return BucketSplit.splitId(BucketSplit.bucketOf(relative, numBuckets), numBuckets);
+        return splitId(BucketSplit.bucketOf(relative, owned.length));
+    }
+
+    private String splitId(int bucket) {
+        return BucketSplit.splitId(bucket, owned.length);
     }
 
     /** Runs on ZooKeeper's event thread: keep it short. */
@@ -316,7 +399,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
                 relative -> {
                     if (mine.length > 0
                             && mine[BucketSplit.bucketOf(relative, mine.length)]
-                            && pending.add(relative)) {
+                            && pending.putIfAbsent(relative, System.currentTimeMillis()) == null) {
                         events.add(relative);
                     }
                 });
@@ -368,10 +451,12 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             events.drainTo(batch);
             for (Object o : batch) {
                 if (o instanceof String) {
-                    pending.remove(o);
-                    dirty.add((String) o);
+                    Long since = pending.remove(o);
+                    dirty.putIfAbsent(
+                            (String) o, since == null ? System.currentTimeMillis() : since);
                 }
             }
+            dirtySince = headTime(dirty);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while waiting for ZooKeeper events", e);
@@ -437,10 +522,10 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         int numBuckets = owned.length;
         for (BucketSplit split : splitsChanges.splits()) {
             numBuckets = split.getNumBuckets();
-            buckets.put(split.getBucket(), split);
+            buckets.add(split.getBucket());
         }
         boolean[] mine = new boolean[numBuckets];
-        for (int b : buckets.keySet()) {
+        for (int b : buckets) {
             mine[b] = true;
         }
         owned = mine;

@@ -15,25 +15,41 @@ import java.util.Objects;
  * zxids that identify its version. That is what a restored reader diffs the tree against.
  */
 public final class BucketSplit implements SourceSplit {
+    /** {@link #getBaselineZxid()} before the first walk of a {@code latest} read has started. */
+    public static final long NO_ZXID = -1;
+
     private final int bucket;
     private final int numBuckets;
     private final boolean baselinePending;
+    private final long baselineZxid;
     private final Map<String, TrackedNode> tracked;
 
     /**
      * @param baselinePending the next walk records the tree without emitting it ({@code latest})
+     * @param baselineZxid the start point of that baseline, or {@link #NO_ZXID} until it started
      * @param tracked row nodes emitted so far; not copied (a checkpoint serializes it at once)
      */
     public BucketSplit(
-            int bucket, int numBuckets, boolean baselinePending, Map<String, TrackedNode> tracked) {
+            int bucket,
+            int numBuckets,
+            boolean baselinePending,
+            long baselineZxid,
+            Map<String, TrackedNode> tracked) {
         this.bucket = bucket;
         this.numBuckets = numBuckets;
         this.baselinePending = baselinePending;
+        this.baselineZxid = baselineZxid;
         this.tracked = tracked;
     }
 
+    /** A split whose baseline, if pending, has not started yet. */
+    public BucketSplit(
+            int bucket, int numBuckets, boolean baselinePending, Map<String, TrackedNode> tracked) {
+        this(bucket, numBuckets, baselinePending, NO_ZXID, tracked);
+    }
+
     public static BucketSplit initial(int bucket, int numBuckets, boolean baselinePending) {
-        return new BucketSplit(bucket, numBuckets, baselinePending, new HashMap<>());
+        return new BucketSplit(bucket, numBuckets, baselinePending, NO_ZXID, new HashMap<>());
     }
 
     /** Which bucket the row node at {@code relativePath} (below the table root) belongs to. */
@@ -67,6 +83,14 @@ public final class BucketSplit implements SourceSplit {
         return baselinePending;
     }
 
+    /**
+     * The zxid a {@code latest} read starts after: the baseline walk stays silent only for nodes
+     * whose last change is not newer. Changes after it are emitted, whichever read sees them first.
+     */
+    public long getBaselineZxid() {
+        return baselineZxid;
+    }
+
     public Map<String, TrackedNode> getTracked() {
         return tracked;
     }
@@ -80,6 +104,7 @@ public final class BucketSplit implements SourceSplit {
         return bucket == that.bucket
                 && numBuckets == that.numBuckets
                 && baselinePending == that.baselinePending
+                && baselineZxid == that.baselineZxid
                 && tracked.equals(that.tracked);
     }
 
@@ -94,6 +119,7 @@ public final class BucketSplit implements SourceSplit {
                 + splitId()
                 + ", baselinePending="
                 + baselinePending
+                + (baselinePending ? ", baselineZxid=" + baselineZxid : "")
                 + ", tracked="
                 + tracked.size()
                 + "}";

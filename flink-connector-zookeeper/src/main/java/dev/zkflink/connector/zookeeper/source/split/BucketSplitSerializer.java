@@ -15,18 +15,25 @@ import java.util.Map;
 /**
  * Versioned serializer for {@link BucketSplit}.
  *
- * <p>Version 1: bucket, bucket count, baseline flag, then the tracked nodes sorted by path. Each
- * path is stored as the length it shares with the previous path plus the rest (sibling paths share
- * most of their bytes), and the zxids as variable-length deltas from {@code czxid}, which keeps a
- * tracked node at roughly 20 bytes.
+ * <ul>
+ *   <li>Version 1: bucket, bucket count, baseline flag, then the tracked nodes sorted by path. Each
+ *       path is stored as the length it shares with the previous path plus the rest (sibling paths
+ *       share most of their bytes), and the zxids as variable-length deltas from {@code czxid},
+ *       which keeps a tracked node at roughly 20 bytes.
+ *   <li>Version 2: as version 1, with the baseline's start zxid plus one (a varint, 0 for "not
+ *       started") after the baseline flag. Version 1 state reads as "not started": its restored
+ *       baseline starts from the restored reader's watch.
+ * </ul>
  */
 public final class BucketSplitSerializer implements SimpleVersionedSerializer<BucketSplit> {
     public static final BucketSplitSerializer INSTANCE = new BucketSplitSerializer();
-    public static final int VERSION = 1;
+    public static final int VERSION_1 = 1;
+    public static final int VERSION_2 = 2;
+    public static final int CURRENT_VERSION = VERSION_2;
 
     @Override
     public int getVersion() {
-        return VERSION;
+        return CURRENT_VERSION;
     }
 
     @Override
@@ -36,6 +43,7 @@ public final class BucketSplitSerializer implements SimpleVersionedSerializer<Bu
         out.writeInt(split.getBucket());
         out.writeInt(split.getNumBuckets());
         out.writeBoolean(split.isBaselinePending());
+        writeVarLong(out, split.getBaselineZxid() + 1);
         List<String> paths = new ArrayList<>(tracked.keySet());
         Collections.sort(paths);
         writeVarLong(out, paths.size());
@@ -58,18 +66,28 @@ public final class BucketSplitSerializer implements SimpleVersionedSerializer<Bu
 
     @Override
     public BucketSplit deserialize(int version, byte[] serialized) throws IOException {
-        if (version != VERSION) {
-            throw new IOException(
-                    "Unknown BucketSplit serializer version "
-                            + version
-                            + " (this build reads "
-                            + VERSION
-                            + ")");
-        }
         DataInputDeserializer in = new DataInputDeserializer(serialized);
         int bucket = in.readInt();
         int numBuckets = in.readInt();
         boolean baselinePending = in.readBoolean();
+        long baselineZxid;
+        switch (version) {
+            case VERSION_1:
+                baselineZxid = BucketSplit.NO_ZXID;
+                break;
+            case VERSION_2:
+                baselineZxid = readVarLong(in) - 1;
+                break;
+            default:
+                throw new IOException(
+                        "Unknown BucketSplit serializer version "
+                                + version
+                                + " (this build reads "
+                                + VERSION_1
+                                + " to "
+                                + CURRENT_VERSION
+                                + ")");
+        }
         int n = (int) readVarLong(in);
         Map<String, TrackedNode> tracked = new HashMap<>(Math.max(16, n * 4 / 3 + 1));
         byte[] previous = new byte[0];
@@ -88,7 +106,7 @@ public final class BucketSplitSerializer implements SimpleVersionedSerializer<Bu
                     new TrackedNode(czxid, mzxid, pzxid, mtime));
             previous = bytes;
         }
-        return new BucketSplit(bucket, numBuckets, baselinePending, tracked);
+        return new BucketSplit(bucket, numBuckets, baselinePending, baselineZxid, tracked);
     }
 
     private static int sharedPrefix(byte[] a, byte[] b) {

@@ -7,11 +7,13 @@ public final class BucketSplitState {
     private final BucketSplit split;
     private final Map<String, TrackedNode> tracked;
     private boolean baselinePending;
+    private long baselineZxid;
 
     public BucketSplitState(BucketSplit split) {
         this.split = split;
         this.tracked = split.getTracked();
         this.baselinePending = split.isBaselinePending();
+        this.baselineZxid = split.getBaselineZxid();
     }
 
     public Map<String, TrackedNode> tracked() {
@@ -22,11 +24,28 @@ public final class BucketSplitState {
         return baselinePending;
     }
 
+    /** See {@link BucketSplit#getBaselineZxid()}. */
+    public long baselineZxid() {
+        return baselineZxid;
+    }
+
+    /**
+     * A walk starts from a watch added after {@code watchZxid}. The first such walk of a baseline
+     * fixes its start point; walks after a reconnect or restore keep it, so changes made while the
+     * reader was disconnected or down are still emitted.
+     */
+    public void walkStarted(long watchZxid) {
+        if (baselinePending && baselineZxid == BucketSplit.NO_ZXID) {
+            baselineZxid = watchZxid;
+        }
+    }
+
     public void baselineDone() {
         baselinePending = false;
     }
 
     public BucketSplit toSplit() {
-        return new BucketSplit(split.getBucket(), split.getNumBuckets(), baselinePending, tracked);
+        return new BucketSplit(
+                split.getBucket(), split.getNumBuckets(), baselinePending, baselineZxid, tracked);
     }
 }

@@ -121,6 +121,7 @@ class ChangelogRecordEmitterTest {
     @Test
     void latestBaselineIsSilentOnlyForRowsNotEmittedYet() throws Exception {
         BucketSplitState s = new BucketSplitState(BucketSplit.initial(0, 1, true));
+        emitter.emitRecord(ZNodeObservation.resyncStart(1, 20), output, s);
         see(s, "a/old", "v1", stat(5, 5, 50), 1, true); // recorded, not emitted
         see(s, "a/new", "v1", stat(30, 30, 300), 1, false); // an event read it first
         see(s, "a/new", "v2", stat(30, 31, 310), 1, true); // the walk reads a later change
@@ -139,5 +140,46 @@ class ChangelogRecordEmitterTest {
         // The walk restarts (reconnect) before the baseline ended; a/new is gone meanwhile.
         emitter.emitRecord(ZNodeObservation.resyncEnd(2), output, s);
         assertThat(out).containsExactly("INSERT a/new v1@300", "DELETE a/new @300");
+    }
+
+    /**
+     * The loss 'latest' had: a node changed after the start point is read by the walk before its
+     * event's read, which then sees the same mzxid. The walk's read must be emitted.
+     */
+    @Test
+    void latestEmitsAChangeTheWalkReadsBeforeItsEvent() throws Exception {
+        BucketSplitState s = new BucketSplitState(BucketSplit.initial(0, 1, true));
+        emitter.emitRecord(ZNodeObservation.resyncStart(1, 20), output, s);
+        see(s, "a/x", "v2", stat(5, 25, 250), 1, true); // changed at zxid 25, after the start
+        see(s, "a/x", "v2", stat(5, 25, 250), 1, false); // its event's read: nothing new
+        see(s, "a/y", "v1", stat(6, 20, 200), 1, true); // last changed at the start point
+        see(s, "a/n", "v1", stat(30, 30, 300), 1, true); // created after the start
+        emitter.emitRecord(ZNodeObservation.resyncEnd(1), output, s);
+        assertThat(out).containsExactly("INSERT a/x v2@250", "INSERT a/n v1@300");
+        assertThat(s.tracked()).containsOnlyKeys("a/x", "a/y", "a/n");
+    }
+
+    @Test
+    void walksAfterAReconnectOrRestoreKeepTheFirstStartPoint() throws Exception {
+        BucketSplitState s = new BucketSplitState(BucketSplit.initial(0, 1, true));
+        emitter.emitRecord(ZNodeObservation.resyncStart(1, 20), output, s);
+        // The session was lost before the walk got far; the new watch is added at zxid 50.
+        emitter.emitRecord(ZNodeObservation.resyncStart(2, 50), output, s);
+        see(s, "a/x", "v2", stat(5, 40, 400), 2, true); // changed while disconnected
+        see(s, "a/y", "v1", stat(6, 10, 100), 2, true);
+        assertThat(s.toSplit().getBaselineZxid()).isEqualTo(20);
+        // Restored from that checkpoint: the start point comes back with the split.
+        BucketSplitState restored = new BucketSplitState(s.toSplit());
+        emitter.emitRecord(ZNodeObservation.resyncStart(1, 90), output, restored);
+        see(restored, "a/z", "v1", stat(60, 60, 600), 1, true);
+        assertThat(out).containsExactly("INSERT a/x v2@400", "INSERT a/z v1@600");
+    }
+
+    @Test
+    void noStartPointNeverSilencesARow() throws Exception {
+        // A walk row before any start point (cannot happen on one reader) errs on emitting.
+        BucketSplitState s = new BucketSplitState(BucketSplit.initial(0, 1, true));
+        see(s, "a/x", "v1", stat(5, 5, 50), 1, true);
+        assertThat(out).containsExactly("INSERT a/x v1@50");
     }
 }

@@ -6,7 +6,10 @@ import dev.zkflink.connector.zookeeper.source.enumerator.ChangelogEnumeratorStat
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -34,7 +37,7 @@ class BucketSplitSerializerTest {
             byte[] bytes = BucketSplitSerializer.INSTANCE.serialize(original);
             BucketSplit copy =
                     BucketSplitSerializer.INSTANCE.deserialize(
-                            BucketSplitSerializer.VERSION, bytes);
+                            BucketSplitSerializer.CURRENT_VERSION, bytes);
             assertThat(copy).isEqualTo(original);
             assertThat(copy.getTracked()).isEqualTo(original.getTracked());
             assertThat(copy.splitId()).isEqualTo("bucket-5-of-8");
@@ -63,9 +66,50 @@ class BucketSplitSerializerTest {
     @Test
     void unknownVersionIsRejected() throws IOException {
         byte[] bytes = BucketSplitSerializer.INSTANCE.serialize(split(false));
-        assertThatThrownBy(() -> BucketSplitSerializer.INSTANCE.deserialize(2, bytes))
+        assertThatThrownBy(() -> BucketSplitSerializer.INSTANCE.deserialize(3, bytes))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("Unknown BucketSplit serializer version 2");
+                .hasMessageContaining("Unknown BucketSplit serializer version 3");
+    }
+
+    @Test
+    void aLatestBaselineKeepsItsStartPoint() throws IOException {
+        Map<String, TrackedNode> tracked = new HashMap<>();
+        tracked.put("g/n", new TrackedNode(7, 9, 7, 1));
+        for (long zxid : new long[] {BucketSplit.NO_ZXID, 0, 0x1_0000_0042L}) {
+            BucketSplit original = new BucketSplit(1, 4, true, zxid, tracked);
+            BucketSplit copy =
+                    BucketSplitSerializer.INSTANCE.deserialize(
+                            BucketSplitSerializer.CURRENT_VERSION,
+                            BucketSplitSerializer.INSTANCE.serialize(original));
+            assertThat(copy.getBaselineZxid()).isEqualTo(zxid);
+            assertThat(copy).isEqualTo(original);
+        }
+    }
+
+    /** Bytes written by the version 1 serializer (before start points existed), committed. */
+    @Test
+    void version1StateStillRestores() throws IOException {
+        byte[] v1 = golden("bucket-split-v1.base64");
+        BucketSplit split =
+                BucketSplitSerializer.INSTANCE.deserialize(BucketSplitSerializer.VERSION_1, v1);
+        Map<String, TrackedNode> expected = new HashMap<>();
+        expected.put("g0/n0", new TrackedNode(100, 105, 100, 1_700_000_000_000L));
+        expected.put("g0/n1", new TrackedNode(101, 101, 101, 1_700_000_000_100L));
+        expected.put("g1/n0", new TrackedNode(2000, 2500, 2001, 1_700_000_000_200L));
+        assertThat(split.getBucket()).isEqualTo(3);
+        assertThat(split.getNumBuckets()).isEqualTo(8);
+        assertThat(split.isBaselinePending()).isTrue();
+        assertThat(split.getBaselineZxid()).isEqualTo(BucketSplit.NO_ZXID);
+        assertThat(split.getTracked()).isEqualTo(expected);
+    }
+
+    static byte[] golden(String name) throws IOException {
+        try (InputStream in =
+                BucketSplitSerializerTest.class.getResourceAsStream("/golden-state/" + name)) {
+            assertThat(in).as("golden state fixture " + name).isNotNull();
+            return Base64.getDecoder()
+                    .decode(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
+        }
     }
 
     @Test

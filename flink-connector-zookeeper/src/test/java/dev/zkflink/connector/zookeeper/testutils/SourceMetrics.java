@@ -1,0 +1,40 @@
+package dev.zkflink.connector.zookeeper.testutils;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Reads the live source's {@code zookeeper.*} metrics of a running job from the reporter. */
+public final class SourceMetrics {
+    private SourceMetrics() {}
+
+    /** Sum over the job's readers of the counter or gauge {@code zookeeper.<name>}. */
+    public static long sum(InMemoryReporter reporter, JobID job, String name) {
+        long sum = 0;
+        int found = 0;
+        for (Map.Entry<MetricGroup, Map<String, Metric>> e :
+                reporter.getMetricsByGroup().entrySet()) {
+            MetricGroup group = e.getKey();
+            String[] scope = group.getScopeComponents();
+            Metric m = e.getValue().get(name);
+            if (m != null
+                    && job.toString().equals(group.getAllVariables().get("<job_id>"))
+                    && "zookeeper".equals(scope[scope.length - 1])) {
+                sum +=
+                        m instanceof Counter
+                                ? ((Counter) m).getCount()
+                                : ((Number) ((Gauge<?>) m).getValue()).longValue();
+                found++;
+            }
+        }
+        assertThat(found).as("readers reporting zookeeper." + name).isGreaterThan(0);
+        return sum;
+    }
+}
