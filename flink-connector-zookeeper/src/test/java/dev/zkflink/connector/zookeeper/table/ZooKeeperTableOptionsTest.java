@@ -189,6 +189,32 @@ class ZooKeeperTableOptionsTest {
     }
 
     @Test
+    void snapshotScanTakesThePushedDownWatermarkAndIdleTimeout() {
+        String columns =
+                "flag STRING, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND,"
+                        + " PRIMARY KEY (flag) NOT ENFORCED";
+        tEnv.getConfig().set("table.exec.source.idle-timeout", "750 ms");
+        table("t", columns, snapshot(VALID + ", 'format'='json'"));
+        assertWatermarkPushedDown(tEnv.explainSql("SELECT flag, CURRENT_WATERMARK(ts) FROM t"));
+
+        tEnv.executeSql("DROP TABLE t");
+        tEnv.getConfig().set("table.exec.source.idle-timeout", "0 ms");
+        table(
+                "t",
+                columns,
+                snapshot(VALID + ", 'format'='json', 'scan.watermark.idle-timeout'='750 ms'"));
+        assertWatermarkPushedDown(tEnv.explainSql("SELECT flag, CURRENT_WATERMARK(ts) FROM t"));
+    }
+
+    private static void assertWatermarkPushedDown(String plan) {
+        // Pushed down: the optimized plan has no WatermarkAssigner, the scan carries it.
+        assertThat(plan.substring(plan.indexOf("== Optimized Physical Plan ==")))
+                .doesNotContain("WatermarkAssigner")
+                .containsPattern("TableSourceScan\\(table=\\[\\[[^\\n]*watermark=\\[")
+                .containsPattern("TableSourceScan\\(table=\\[\\[[^\\n]*idletimeout=\\[750\\]");
+    }
+
+    @Test
     void exactlyOnceIsRejectedWithReason() {
         tEnv.executeSql(
                 "CREATE TABLE t_src (flag STRING, v STRING) WITH ('connector'='datagen', 'number-of-rows'='1')");
