@@ -11,6 +11,7 @@ import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.format.DecodingFormat;
 import org.apache.flink.table.connector.format.EncodingFormat;
 import org.apache.flink.table.connector.sink.DynamicTableSink;
@@ -21,9 +22,12 @@ import org.apache.flink.table.factories.DynamicTableSinkFactory;
 import org.apache.flink.table.factories.DynamicTableSourceFactory;
 import org.apache.flink.table.factories.FactoryUtil;
 import org.apache.flink.table.factories.SerializationFormatFactory;
+import org.apache.flink.types.RowKind;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -96,6 +100,7 @@ public final class ZooKeeperDynamicTableFactory
         StartupMode startupMode = config.get(SCAN_STARTUP_MODE);
         KeyMode keyMode = config.get(KEY_MODE);
         String formatName = config.get(FORMAT);
+        requireInsertOnlyFormat(formatName, format.getChangelogMode(), false);
         ZooKeeperTableColumns columns =
                 ZooKeeperTableColumns.of(
                         context.getCatalogTable().getResolvedSchema(), keyMode, formatName);
@@ -128,6 +133,7 @@ public final class ZooKeeperDynamicTableFactory
 
         KeyMode keyMode = config.get(KEY_MODE);
         String formatName = config.get(FORMAT);
+        requireInsertOnlyFormat(formatName, format.getChangelogMode(), true);
         ZooKeeperTableColumns columns =
                 ZooKeeperTableColumns.of(
                         context.getCatalogTable().getResolvedSchema(), keyMode, formatName);
@@ -177,6 +183,42 @@ public final class ZooKeeperDynamicTableFactory
             builder.setDigestAuth(user, password);
         }
         return builder.build();
+    }
+
+    /**
+     * A znode's data holds one row's value, and the connector itself turns changes to the tree into
+     * a changelog (and a changelog into writes). A changelog format such as {@code debezium-json}
+     * would decode or encode row kinds that the connector then ignores, so it is refused at
+     * planning rather than failing on every node at runtime.
+     */
+    private static void requireInsertOnlyFormat(
+            String formatName, ChangelogMode mode, boolean sink) {
+        if (mode.containsOnly(RowKind.INSERT)) {
+            return;
+        }
+        List<String> kinds = new ArrayList<>();
+        for (RowKind kind : mode.getContainedKinds()) {
+            kinds.add(kind.name());
+        }
+        String message =
+                sink
+                        ? "'format' = '%s' cannot be used to write a 'zookeeper' table: it is a"
+                                + " changelog format (it encodes rows of kinds %s), but the sink"
+                                + " writes each row as the data of one znode and maps the"
+                                + " changelog to the tree itself (an upsert writes the node, a"
+                                + " DELETE removes it)."
+                        : "'format' = '%s' cannot be used to read a 'zookeeper' table: it is a"
+                                + " changelog format (it decodes rows of kinds %s), but each row"
+                                + " comes from the data of one znode and the connector produces"
+                                + " the changelog itself from the tree (insert-only for"
+                                + " 'snapshot', upserts and deletes for 'initial' and 'latest').";
+        throw new ValidationException(
+                String.format(
+                        message
+                                + " Use a format that holds one row per value, such as 'json',"
+                                + " 'raw', 'csv' or 'avro'.",
+                        formatName,
+                        kinds));
     }
 
     /** Builders throw IllegalArgumentException; the planner reports ValidationException. */

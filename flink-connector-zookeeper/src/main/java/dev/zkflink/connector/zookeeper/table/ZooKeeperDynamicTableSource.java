@@ -7,6 +7,7 @@ import dev.zkflink.connector.zookeeper.source.ZooKeeperSource;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -16,7 +17,6 @@ import org.apache.flink.table.connector.format.DecodingFormat;
 import org.apache.flink.table.connector.source.DataStreamScanProvider;
 import org.apache.flink.table.connector.source.DynamicTableSource;
 import org.apache.flink.table.connector.source.ScanTableSource;
-import org.apache.flink.table.connector.source.SourceProvider;
 import org.apache.flink.table.connector.source.abilities.SupportsReadingMetadata;
 import org.apache.flink.table.connector.source.abilities.SupportsWatermarkPushDown;
 import org.apache.flink.table.data.RowData;
@@ -97,9 +97,18 @@ final class ZooKeeperDynamicTableSource
                         formatName,
                         metadata,
                         context.createTypeInformation(producedDataType));
+        WatermarkStrategy<RowData> watermarks =
+                watermarkStrategy == null ? WatermarkStrategy.noWatermarks() : watermarkStrategy;
         if (startupMode == StartupMode.SNAPSHOT) {
-            return SourceProvider.of(
-                    new ZooKeeperSource<>(layout, readOptions, deserializer), parallelism);
+            // "source" is the uid the planner gave this scan as a SourceProvider: savepoints of
+            // earlier versions still restore.
+            return new FromSourceProvider(
+                    new ZooKeeperSource<>(layout, readOptions, deserializer),
+                    watermarks,
+                    asSummaryString(),
+                    "source",
+                    parallelism,
+                    true);
         }
         boolean trackChildren = false;
         for (ZooKeeperReadableMetadata m : metadata) {
@@ -112,33 +121,60 @@ final class ZooKeeperDynamicTableSource
                         deserializer,
                         startupMode == StartupMode.INITIAL,
                         trackChildren);
-        WatermarkStrategy<RowData> watermarks =
-                watermarkStrategy == null ? WatermarkStrategy.noWatermarks() : watermarkStrategy;
-        String name = asSummaryString();
-        // Watermarks are generated in the source, per bucket, so a quiet bucket can go idle on
-        // its own ('table.exec.source.idle-timeout').
-        return new DataStreamScanProvider() {
-            @Override
-            public DataStream<RowData> produceDataStream(
-                    ProviderContext providerContext, StreamExecutionEnvironment env) {
-                DataStreamSource<RowData> stream = env.fromSource(source, watermarks, name);
-                providerContext.generateUid("zookeeper-source").ifPresent(stream::uid);
-                if (parallelism != null) {
-                    stream.setParallelism(parallelism);
-                }
-                return stream;
-            }
+        return new FromSourceProvider(
+                source, watermarks, asSummaryString(), "zookeeper-source", parallelism, false);
+    }
 
-            @Override
-            public boolean isBounded() {
-                return false;
-            }
+    /**
+     * Hands the pushed-down watermark strategy to {@code fromSource}, for both the snapshot and the
+     * live source. The planner would run a plain {@code SourceProvider} with {@code
+     * noWatermarks()}, and a pushed-down WATERMARK would then yield none until the end of input.
+     * Watermarks are generated per split (snapshot) or per bucket (live), so a quiet one can go
+     * idle on its own ('table.exec.source.idle-timeout', 'scan.watermark.idle-timeout').
+     */
+    private static final class FromSourceProvider implements DataStreamScanProvider {
+        private final Source<RowData, ?, ?> source;
+        private final WatermarkStrategy<RowData> watermarks;
+        private final String name;
+        private final String uidName;
+        @Nullable private final Integer parallelism;
+        private final boolean bounded;
 
-            @Override
-            public Optional<Integer> getParallelism() {
-                return Optional.ofNullable(parallelism);
+        FromSourceProvider(
+                Source<RowData, ?, ?> source,
+                WatermarkStrategy<RowData> watermarks,
+                String name,
+                String uidName,
+                @Nullable Integer parallelism,
+                boolean bounded) {
+            this.source = source;
+            this.watermarks = watermarks;
+            this.name = name;
+            this.uidName = uidName;
+            this.parallelism = parallelism;
+            this.bounded = bounded;
+        }
+
+        @Override
+        public DataStream<RowData> produceDataStream(
+                ProviderContext providerContext, StreamExecutionEnvironment env) {
+            DataStreamSource<RowData> stream = env.fromSource(source, watermarks, name);
+            providerContext.generateUid(uidName).ifPresent(stream::uid);
+            if (parallelism != null) {
+                stream.setParallelism(parallelism);
             }
-        };
+            return stream;
+        }
+
+        @Override
+        public boolean isBounded() {
+            return bounded;
+        }
+
+        @Override
+        public Optional<Integer> getParallelism() {
+            return Optional.ofNullable(parallelism);
+        }
     }
 
     @Override

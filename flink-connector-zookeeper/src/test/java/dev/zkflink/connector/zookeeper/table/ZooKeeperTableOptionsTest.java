@@ -6,6 +6,8 @@ import org.apache.flink.table.api.TableEnvironment;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,6 +42,8 @@ class ZooKeeperTableOptionsTest {
     }
 
     private static final String FLAT = "flag STRING, v STRING, PRIMARY KEY (flag) NOT ENFORCED";
+    private static final String UPSERT_INTO_T =
+            "INSERT INTO t SELECT flag, v FROM (SELECT flag, LAST_VALUE(v) AS v FROM t_src GROUP BY flag)";
 
     private static String snapshot(String options) {
         return options + ", 'scan.startup.mode'='snapshot'";
@@ -186,6 +190,80 @@ class ZooKeeperTableOptionsTest {
         assertThat(tEnv.explainSql("SELECT * FROM t", ExplainDetail.CHANGELOG_MODE))
                 .doesNotContain("UA")
                 .doesNotContain("ChangelogNormalize");
+    }
+
+    @Test
+    void snapshotScanTakesThePushedDownWatermarkAndIdleTimeout() {
+        String columns =
+                "flag STRING, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND,"
+                        + " PRIMARY KEY (flag) NOT ENFORCED";
+        tEnv.getConfig().set("table.exec.source.idle-timeout", "750 ms");
+        table("t", columns, snapshot(VALID + ", 'format'='json'"));
+        assertWatermarkPushedDown(tEnv.explainSql("SELECT flag, CURRENT_WATERMARK(ts) FROM t"));
+
+        tEnv.executeSql("DROP TABLE t");
+        tEnv.getConfig().set("table.exec.source.idle-timeout", "0 ms");
+        table(
+                "t",
+                columns,
+                snapshot(VALID + ", 'format'='json', 'scan.watermark.idle-timeout'='750 ms'"));
+        assertWatermarkPushedDown(tEnv.explainSql("SELECT flag, CURRENT_WATERMARK(ts) FROM t"));
+    }
+
+    private static void assertWatermarkPushedDown(String plan) {
+        // Pushed down: the optimized plan has no WatermarkAssigner, the scan carries it.
+        assertThat(plan.substring(plan.indexOf("== Optimized Physical Plan ==")))
+                .doesNotContain("WatermarkAssigner")
+                .containsPattern("TableSourceScan\\(table=\\[\\[[^\\n]*watermark=\\[")
+                .containsPattern("TableSourceScan\\(table=\\[\\[[^\\n]*idletimeout=\\[750\\]");
+    }
+
+    /** The changelog formats of flink-json: each declares all four row kinds. */
+    @ParameterizedTest
+    @ValueSource(strings = {"debezium-json", "canal-json", "maxwell-json", "ogg-json"})
+    void changelogFormatIsRejectedForReadingInEveryStartupMode(String format) {
+        for (String mode : new String[] {"snapshot", "initial", "latest"}) {
+            String options =
+                    VALID + ", 'format'='" + format + "', 'scan.startup.mode'='" + mode + "'";
+            assertThatThrownBy(() -> planScan(FLAT, options))
+                    .as(mode)
+                    .hasStackTraceContaining(
+                            "'format' = '"
+                                    + format
+                                    + "' cannot be used to read a 'zookeeper' table: it is a"
+                                    + " changelog format (it decodes rows of kinds [INSERT,"
+                                    + " UPDATE_BEFORE, UPDATE_AFTER, DELETE])")
+                    .hasStackTraceContaining("each row comes from the data of one znode")
+                    .hasStackTraceContaining("the connector produces the changelog itself");
+            tEnv.executeSql("DROP TABLE t");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"debezium-json", "canal-json", "maxwell-json", "ogg-json"})
+    void changelogFormatIsRejectedForWriting(String format) {
+        tEnv.executeSql(
+                "CREATE TABLE t_src (flag STRING, v STRING) WITH ('connector'='datagen', 'number-of-rows'='1')");
+        table("t", FLAT, VALID + ", 'format'='" + format + "'");
+        // An upsert query, so the only thing wrong with the statement is the format.
+        assertThatThrownBy(() -> tEnv.explainSql(UPSERT_INTO_T))
+                .hasStackTraceContaining(
+                        "'format' = '"
+                                + format
+                                + "' cannot be used to write a 'zookeeper' table: it is a"
+                                + " changelog format (it encodes rows of kinds [INSERT,"
+                                + " UPDATE_BEFORE, UPDATE_AFTER, DELETE])")
+                .hasStackTraceContaining("the sink writes each row as the data of one znode");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"raw", "json"})
+    void insertOnlyFormatsPlanForReadingAndWriting(String format) {
+        assertThat(planScan(FLAT, snapshot(VALID + ", 'format'='" + format + "'")))
+                .contains("TableSourceScan");
+        tEnv.executeSql(
+                "CREATE TABLE t_src (flag STRING, v STRING) WITH ('connector'='datagen', 'number-of-rows'='1')");
+        assertThat(tEnv.explainSql(UPSERT_INTO_T)).contains("Sink");
     }
 
     @Test
