@@ -129,8 +129,7 @@ final class ZNodeBatchWriter {
                         learnFrom(pending, verified);
                         break;
                     case NOTEMPTY:
-                        deleteSubtree(path);
-                        pending.removeIf(m -> m.isDelete() && m.getPath().equals(path));
+                        recoverFromNotEmpty(ops, pending, e);
                         break;
                     default:
                         throw fatal(path, e);
@@ -266,6 +265,31 @@ final class ZNodeBatchWriter {
                 backOff(e);
             }
         }
+    }
+
+    /**
+     * A plain delete in the chunk hit a node with children: delete that subtree outside the
+     * transaction and drop the delete from the chunk. When the error names no operation (the client
+     * reports it without per-op results), every delete of the chunk is done that way; this is safe
+     * because a chunk never holds a delete together with a mutation at or below it.
+     */
+    void recoverFromNotEmpty(List<Op> ops, List<ZNodeMutation> pending, KeeperException e)
+            throws IOException {
+        Op failed = failedOp(ops, e);
+        String failedPath = failed == null ? e.getPath() : failed.getPath();
+        Set<String> targets = new LinkedHashSet<>();
+        for (ZNodeMutation m : pending) {
+            if (m.isDelete() && (failedPath == null || m.getPath().equals(failedPath))) {
+                targets.add(m.getPath());
+            }
+        }
+        if (targets.isEmpty()) {
+            throw fatal(failedPath, e); // NOTEMPTY for something the chunk does not delete
+        }
+        for (String path : targets) {
+            deleteSubtree(path);
+        }
+        pending.removeIf(m -> m.isDelete() && targets.contains(m.getPath()));
     }
 
     private void deleteSubtree(String path) throws IOException {
