@@ -166,6 +166,6 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
 
     @Override
     public void close() {
-        client.close();
+        BoundedClientClose.close(client, "sink-writer");
     }
 }

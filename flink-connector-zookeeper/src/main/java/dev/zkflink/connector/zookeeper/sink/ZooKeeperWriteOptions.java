@@ -19,6 +19,7 @@ public final class ZooKeeperWriteOptions implements Serializable {
     private final DeliveryGuarantee deliveryGuarantee;
     private final int maxRetries;
     private final Duration retryBackoff;
+    private final Duration retryTimeout;
 
     private ZooKeeperWriteOptions(Builder b) {
         this.connection = b.connection;
@@ -27,6 +28,7 @@ public final class ZooKeeperWriteOptions implements Serializable {
         this.deliveryGuarantee = b.deliveryGuarantee;
         this.maxRetries = b.maxRetries;
         this.retryBackoff = b.retryBackoff;
+        this.retryTimeout = b.retryTimeout;
     }
 
     public static Builder builder() {
@@ -58,6 +60,11 @@ public final class ZooKeeperWriteOptions implements Serializable {
         return retryBackoff;
     }
 
+    /** The longest a writer keeps retrying without a successful write before the job fails. */
+    public Duration getRetryTimeout() {
+        return retryTimeout;
+    }
+
     @Override
     public String toString() {
         return "ZooKeeperWriteOptions{"
@@ -72,6 +79,8 @@ public final class ZooKeeperWriteOptions implements Serializable {
                 + maxRetries
                 + ", retryBackoff="
                 + retryBackoff
+                + ", retryTimeout="
+                + retryTimeout
                 + "}";
     }
 
@@ -83,6 +92,7 @@ public final class ZooKeeperWriteOptions implements Serializable {
         private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
         private int maxRetries = 10;
         private Duration retryBackoff = Duration.ofMillis(200);
+        private Duration retryTimeout = Duration.ofSeconds(60);
 
         public Builder setConnection(ZooKeeperConnectionOptions connection) {
             this.connection = connection;
@@ -114,6 +124,11 @@ public final class ZooKeeperWriteOptions implements Serializable {
             return this;
         }
 
+        public Builder setRetryTimeout(Duration timeout) {
+            this.retryTimeout = timeout;
+            return this;
+        }
+
         public ZooKeeperWriteOptions build() {
             require(connection != null, "ZooKeeper connection options are required.");
             require(
@@ -138,6 +153,10 @@ public final class ZooKeeperWriteOptions implements Serializable {
                     retryBackoff != null && !retryBackoff.isNegative() && !retryBackoff.isZero(),
                     "'sink.retry.backoff' must be positive, but was %s.",
                     retryBackoff);
+            require(
+                    retryTimeout != null && !retryTimeout.isNegative() && !retryTimeout.isZero(),
+                    "'sink.retry.timeout' must be positive, but was %s.",
+                    retryTimeout);
             return new ZooKeeperWriteOptions(this);
         }
     }

@@ -93,6 +93,13 @@ public final class ZooKeeperConnectorOptions {
                     .withDescription(
                             "First backoff between write retries; it doubles per retry, up to 10 s.");
 
+    public static final ConfigOption<Duration> SINK_RETRY_TIMEOUT =
+            ConfigOptions.key("sink.retry.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(60))
+                    .withDescription(
+                            "The longest the sink keeps retrying transient errors without a successful write before the job fails. Bounds how long a flush, and so a checkpoint, waits for an unreachable ensemble.");
+
     public static final ConfigOption<Duration> SESSION_TIMEOUT =
             ConfigOptions.key("session.timeout")
                     .durationType()

@@ -67,6 +67,7 @@ public final class ZooKeeperDynamicTableFactory
         options.add(SINK_DELIVERY_GUARANTEE);
         options.add(SINK_MAX_RETRIES);
         options.add(SINK_RETRY_BACKOFF);
+        options.add(SINK_RETRY_TIMEOUT);
         options.add(SESSION_TIMEOUT);
         options.add(CONNECTION_TIMEOUT);
         options.add(CONNECTION_MAX_RETRIES);
@@ -144,6 +145,7 @@ public final class ZooKeeperDynamicTableFactory
                                         .setDeliveryGuarantee(config.get(SINK_DELIVERY_GUARANTEE))
                                         .setMaxRetries(config.get(SINK_MAX_RETRIES))
                                         .setRetryBackoff(config.get(SINK_RETRY_BACKOFF))
+                                        .setRetryTimeout(config.get(SINK_RETRY_TIMEOUT))
                                         .build());
         return new ZooKeeperDynamicTableSink(
                 columns,

@@ -7,7 +7,6 @@ import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTrees;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.Op;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,12 +70,11 @@ class ZNodeBatchWriterITCase {
                                 ZNodeMutation.delete("/t/a"),
                                 ZNodeMutation.upsert("/t/c", new byte[] {1}),
                                 ZNodeMutation.delete("/t/b")));
-        List<Op> ops = Arrays.asList(Op.delete("/t/a", -1), Op.delete("/t/b", -1));
         KeeperException noPath = KeeperException.create(KeeperException.Code.NOTEMPTY);
         assertThat(noPath.getPath()).isNull();
         assertThat(noPath.getResults()).isNull();
 
-        writer.recoverFromNotEmpty(ops, pending, noPath);
+        writer.recoverFromNotEmpty(pending, noPath);
 
         assertThat(trees.exists("/t/a")).isFalse();
         assertThat(trees.exists("/t/b")).isFalse();
