@@ -35,6 +35,10 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
     private final Counter numRecordsSend;
     private final Counter numBytesSend;
     private final int juteMaxBuffer;
+
+    /** Estimated heap held by {@link #buffer}; bounded by {@code sink.buffer-flush.max-bytes}. */
+    private long bufferedBytes;
+
     private volatile long lastSendTimeMs;
 
     ZooKeeperSinkWriter(
@@ -99,11 +103,21 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
             // parts of it. Folding it into this upsert would move it behind them: write it first.
             flushBuffer();
         }
-        buffer.remove(mutation.getPath());
+        ZNodeMutation replaced = buffer.remove(mutation.getPath());
+        if (replaced != null) {
+            bufferedBytes -= heapBytes(replaced);
+        }
         buffer.put(mutation.getPath(), mutation);
-        if (buffer.size() >= options.getBufferFlushMaxRows()) {
+        bufferedBytes += heapBytes(mutation);
+        if (buffer.size() >= options.getBufferFlushMaxRows()
+                || bufferedBytes >= options.getBufferFlushMaxBytes()) {
             flushBuffer();
         }
+    }
+
+    /** Data, the path's chars and the map entry: what a buffered mutation keeps on the heap. */
+    static long heapBytes(ZNodeMutation m) {
+        return 96L + 2L * m.getPath().length() + (m.isDelete() ? 0 : m.getData().length);
     }
 
     private void checkSize(ZNodeMutation m) throws IOException {
@@ -143,6 +157,7 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
         batchWriter.apply(batch);
         lastSendTimeMs = (System.nanoTime() - start) / 1_000_000;
         buffer.clear();
+        bufferedBytes = 0;
         long bytes = 0;
         for (ZNodeMutation m : batch) {
             bytes += m.isDelete() ? 0 : m.getData().length;

@@ -13,8 +13,12 @@ import static dev.zkflink.connector.zookeeper.common.Preconditions.require;
 public final class ZooKeeperWriteOptions implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** 4 MiB: a few full-size transactions, whatever the row sizes. */
+    public static final long DEFAULT_BUFFER_FLUSH_MAX_BYTES = 4L << 20;
+
     private final ZooKeeperConnectionOptions connection;
     private final int bufferFlushMaxRows;
+    private final long bufferFlushMaxBytes;
     private final Duration bufferFlushInterval;
     private final DeliveryGuarantee deliveryGuarantee;
     private final int maxRetries;
@@ -24,6 +28,7 @@ public final class ZooKeeperWriteOptions implements Serializable {
     private ZooKeeperWriteOptions(Builder b) {
         this.connection = b.connection;
         this.bufferFlushMaxRows = b.bufferFlushMaxRows;
+        this.bufferFlushMaxBytes = b.bufferFlushMaxBytes;
         this.bufferFlushInterval = b.bufferFlushInterval;
         this.deliveryGuarantee = b.deliveryGuarantee;
         this.maxRetries = b.maxRetries;
@@ -41,6 +46,11 @@ public final class ZooKeeperWriteOptions implements Serializable {
 
     public int getBufferFlushMaxRows() {
         return bufferFlushMaxRows;
+    }
+
+    /** Estimated bytes (data, path and bookkeeping) buffered before a flush. */
+    public long getBufferFlushMaxBytes() {
+        return bufferFlushMaxBytes;
     }
 
     /** Zero disables the timer. */
@@ -71,6 +81,8 @@ public final class ZooKeeperWriteOptions implements Serializable {
                 + connection
                 + ", bufferFlushMaxRows="
                 + bufferFlushMaxRows
+                + ", bufferFlushMaxBytes="
+                + bufferFlushMaxBytes
                 + ", bufferFlushInterval="
                 + bufferFlushInterval
                 + ", deliveryGuarantee="
@@ -88,6 +100,7 @@ public final class ZooKeeperWriteOptions implements Serializable {
     public static final class Builder {
         private ZooKeeperConnectionOptions connection;
         private int bufferFlushMaxRows = 1000;
+        private long bufferFlushMaxBytes = DEFAULT_BUFFER_FLUSH_MAX_BYTES;
         private Duration bufferFlushInterval = Duration.ofSeconds(1);
         private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
         private int maxRetries = 10;
@@ -101,6 +114,11 @@ public final class ZooKeeperWriteOptions implements Serializable {
 
         public Builder setBufferFlushMaxRows(int rows) {
             this.bufferFlushMaxRows = rows;
+            return this;
+        }
+
+        public Builder setBufferFlushMaxBytes(long bytes) {
+            this.bufferFlushMaxBytes = bytes;
             return this;
         }
 
@@ -135,6 +153,10 @@ public final class ZooKeeperWriteOptions implements Serializable {
                     bufferFlushMaxRows >= 1,
                     "'sink.buffer-flush.max-rows' must be at least 1, but was %s.",
                     bufferFlushMaxRows);
+            require(
+                    bufferFlushMaxBytes >= 1,
+                    "'sink.buffer-flush.max-bytes' must be at least 1 byte, but was %s.",
+                    bufferFlushMaxBytes);
             require(
                     bufferFlushInterval != null && !bufferFlushInterval.isNegative(),
                     "'sink.buffer-flush.interval' must be zero (disabled) or positive, but was %s.",

@@ -1,9 +1,11 @@
 package dev.zkflink.connector.zookeeper.table;
 
 import dev.zkflink.connector.zookeeper.common.KeyMode;
+import dev.zkflink.connector.zookeeper.sink.ZooKeeperWriteOptions;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 import java.time.Duration;
@@ -64,6 +66,14 @@ public final class ZooKeeperConnectorOptions {
                     .defaultValue(1000)
                     .withDescription(
                             "Distinct keys buffered before a flush. Rows are collapsed per key first.");
+
+    public static final ConfigOption<MemorySize> SINK_BUFFER_FLUSH_MAX_BYTES =
+            ConfigOptions.key("sink.buffer-flush.max-bytes")
+                    .memoryType()
+                    .defaultValue(
+                            new MemorySize(ZooKeeperWriteOptions.DEFAULT_BUFFER_FLUSH_MAX_BYTES))
+                    .withDescription(
+                            "Bytes buffered (node data plus path and bookkeeping, estimated) before a flush, whatever the number of rows.");
 
     public static final ConfigOption<Duration> SINK_BUFFER_FLUSH_INTERVAL =
             ConfigOptions.key("sink.buffer-flush.interval")

@@ -63,6 +63,7 @@ public final class ZooKeeperDynamicTableFactory
         options.add(FactoryUtil.SOURCE_PARALLELISM);
         options.add(FactoryUtil.SINK_PARALLELISM);
         options.add(SINK_BUFFER_FLUSH_MAX_ROWS);
+        options.add(SINK_BUFFER_FLUSH_MAX_BYTES);
         options.add(SINK_BUFFER_FLUSH_INTERVAL);
         options.add(SINK_DELIVERY_GUARANTEE);
         options.add(SINK_MAX_RETRIES);
@@ -140,6 +141,8 @@ public final class ZooKeeperDynamicTableFactory
                                         .setConnection(connection(config, context))
                                         .setBufferFlushMaxRows(
                                                 config.get(SINK_BUFFER_FLUSH_MAX_ROWS))
+                                        .setBufferFlushMaxBytes(
+                                                config.get(SINK_BUFFER_FLUSH_MAX_BYTES).getBytes())
                                         .setBufferFlushInterval(
                                                 config.get(SINK_BUFFER_FLUSH_INTERVAL))
                                         .setDeliveryGuarantee(config.get(SINK_DELIVERY_GUARANTEE))

@@ -486,4 +486,39 @@ class ZooKeeperSinkITCase extends ZooKeeperTableTestBase {
                 ? Row.ofKind(RowKind.DELETE, key, null)
                 : Row.ofKind(RowKind.INSERT, key, "v" + i);
     }
+
+    /**
+     * Large rows trip the byte bound long before the row bound: 200 KB rows at 20 rows/s would fill
+     * the default 1000-row buffer only after 200 MB and 50 s; with the 4 MiB default byte bound
+     * they are written about every 20 rows.
+     */
+    @Test
+    void largeRowsAreFlushedByTheByteBoundNotTheRowCount() throws Exception {
+        String root = newRoot("max-bytes");
+        StreamTableEnvironment tEnv = streamingTableEnv();
+        tEnv.executeSql(
+                "CREATE TABLE big_gen (id BIGINT, v STRING) WITH ('connector' = 'datagen',"
+                        + " 'fields.id.kind' = 'sequence', 'fields.id.start' = '1',"
+                        + " 'fields.id.end' = '100000', 'fields.v.length' = '200000',"
+                        + " 'rows-per-second' = '20')");
+        tEnv.executeSql(
+                "CREATE TABLE big (k STRING, v STRING, PRIMARY KEY (k) NOT ENFORCED) WITH ("
+                        + with(root, "'sink.buffer-flush.interval' = '0'")
+                        + ")");
+        TableResult job =
+                tEnv.executeSql(
+                        "INSERT INTO big SELECT CAST(id AS STRING), v FROM big_gen"
+                                + " ON CONFLICT DO DEDUPLICATE");
+        try {
+            long deadline = System.currentTimeMillis() + 30_000;
+            int written = 0;
+            while (written == 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+                written = trees.exists(root) ? trees.stat(root).getNumChildren() : 0;
+            }
+            assertThat(written).as("rows written by the byte bound").isBetween(1, 999);
+        } finally {
+            job.getJobClient().get().cancel().get();
+        }
+    }
 }
