@@ -65,7 +65,7 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
                                 juteMaxBuffer, ZooKeeperLimits.WRITER_RESPONSE_FACTOR));
         this.batchWriter = new ZNodeBatchWriter(client, options, rootPath);
         try {
-            ensureRoot();
+            ensureRoot(client, batchWriter, rootPath);
         } catch (IOException | RuntimeException e) {
             client.close(); // a restarting task must not leave a session behind
             throw e;
@@ -73,7 +73,9 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
         scheduleFlush();
     }
 
-    private void ensureRoot() throws IOException {
+    /** Creates the table root and its ancestors if missing; the batch writer stays below it. */
+    static void ensureRoot(CuratorFramework client, ZNodeBatchWriter batchWriter, String rootPath)
+            throws IOException {
         try {
             // Check first: creating an existing node still needs CREATE on its parent.
             if (client.checkExists().forPath(rootPath) != null) {
@@ -96,7 +98,7 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
         if (mutation == null) {
             return;
         }
-        checkSize(mutation);
+        checkSize(mutation, rootPath, juteMaxBuffer);
         ZNodeMutation earlier = buffer.get(mutation.getPath());
         if (earlier != null && earlier.isDelete() && !mutation.isDelete()) {
             // The delete removes a whole subtree, and writes buffered after it may re-create
@@ -120,7 +122,7 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
         return 96L + 2L * m.getPath().length() + (m.isDelete() ? 0 : m.getData().length);
     }
 
-    private void checkSize(ZNodeMutation m) throws IOException {
+    static void checkSize(ZNodeMutation m, String rootPath, int juteMaxBuffer) throws IOException {
         if (m.isDelete()) {
             return;
         }

@@ -162,14 +162,8 @@ public final class ZooKeeperWriteOptions implements Serializable {
                     "'sink.buffer-flush.interval' must be zero (disabled) or positive, but was %s.",
                     bufferFlushInterval);
             require(
-                    deliveryGuarantee != DeliveryGuarantee.EXACTLY_ONCE,
-                    "'sink.delivery-guarantee' = 'exactly-once' is not supported: ZooKeeper has no "
-                            + "transaction that spans checkpoints. It is not needed either: every write "
-                            + "is an idempotent upsert or delete by key, so 'at-least-once' replays "
-                            + "after a failure converge to exactly the same tree.");
-            require(
                     deliveryGuarantee != null,
-                    "'sink.delivery-guarantee' must be 'at-least-once' or 'none'.");
+                    "'sink.delivery-guarantee' must be 'exactly-once', 'at-least-once' or 'none'.");
             require(maxRetries >= 0, "'sink.max-retries' must be >= 0, but was %s.", maxRetries);
             require(
                     retryBackoff != null && !retryBackoff.isNegative() && !retryBackoff.isZero(),

@@ -87,7 +87,7 @@ public final class ZooKeeperConnectorOptions {
                     .enumType(DeliveryGuarantee.class)
                     .defaultValue(DeliveryGuarantee.AT_LEAST_ONCE)
                     .withDescription(
-                            "'at-least-once' flushes on every checkpoint; 'none' does not. 'exactly-once' is rejected.");
+                            "'exactly-once' writes a checkpoint's changes only once it completed (through a committer); 'at-least-once' flushes on every checkpoint; 'none' does not.");
 
     public static final ConfigOption<Integer> SINK_MAX_RETRIES =
             ConfigOptions.key("sink.max-retries")

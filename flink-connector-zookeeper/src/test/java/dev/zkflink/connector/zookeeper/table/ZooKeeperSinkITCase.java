@@ -521,4 +521,70 @@ class ZooKeeperSinkITCase extends ZooKeeperTableTestBase {
             job.getJobClient().get().cancel().get();
         }
     }
+
+    /**
+     * With 'exactly-once' nothing reaches ZooKeeper until a checkpoint completes; then the rows of
+     * that checkpoint do.
+     */
+    @Test
+    void exactlyOnceWritesOnlyCompletedCheckpoints(@InjectClusterClient ClusterClient<?> cluster)
+            throws Exception {
+        String root = newRoot("exactly-once");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
+        GeneratorFunction<Long, Row> rows = i -> Row.of("k-" + i, "v" + i);
+        tEnv.createTemporaryView(
+                "eo_rows",
+                tEnv.fromDataStream(
+                        env.fromSource(
+                                        new DataGeneratorSource<>(
+                                                rows,
+                                                100_000,
+                                                RateLimiterStrategy.perSecond(200),
+                                                KV),
+                                        WatermarkStrategy.noWatermarks(),
+                                        "rows")
+                                .setParallelism(1)));
+        tEnv.executeSql(
+                "CREATE TABLE eo (k STRING, v STRING, PRIMARY KEY (k) NOT ENFORCED) WITH ("
+                        + with(
+                                root,
+                                "'sink.buffer-flush.max-rows' = '10'",
+                                "'sink.delivery-guarantee' = 'exactly-once'")
+                        + ")");
+        TableResult job =
+                tEnv.executeSql(
+                        "INSERT INTO eo SELECT k, v FROM eo_rows ON CONFLICT DO DEDUPLICATE");
+        try {
+            JobID id = job.getJobClient().get().getJobID();
+            waitUntilRunning(job);
+            Thread.sleep(2_000); // hundreds of rows, far past max-rows and the flush interval
+            assertThat(trees.exists(root) ? trees.tree(root) : Map.of())
+                    .as("visible before any checkpoint")
+                    .isEmpty();
+            boolean checkpointed = false;
+            for (int attempt = 0; attempt < 300 && !checkpointed; attempt++) {
+                try {
+                    cluster.triggerCheckpoint(id, CheckpointType.DEFAULT).get();
+                    checkpointed = true;
+                } catch (ExecutionException e) {
+                    Thread.sleep(200); // tasks still deploying
+                }
+            }
+            assertThat(checkpointed).isTrue();
+            long deadline = System.currentTimeMillis() + 30_000;
+            int visible = 0;
+            while (visible < 200 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+                visible = trees.exists(root) ? trees.tree(root).size() : 0;
+            }
+            assertThat(visible).as("visible after the checkpoint completed").isGreaterThan(200);
+            Map<String, String> tree = trees.tree(root);
+            for (Map.Entry<String, String> e : tree.entrySet()) {
+                assertThat("v" + e.getKey().substring(2)).isEqualTo(e.getValue());
+            }
+        } finally {
+            job.getJobClient().get().cancel().get();
+        }
+    }
 }
