@@ -12,8 +12,8 @@ import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+
+import javax.annotation.Nullable;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -38,11 +38,10 @@ import java.util.concurrent.CompletableFuture;
  * children deletes its subtree.
  *
  * <p>Transient errors (ConnectionLoss, OperationTimeout, SessionExpired) are retried with
- * exponential backoff up to {@code sink.max-retries}; everything is idempotent, so replaying a
- * transaction whose outcome was unknown is safe. Anything else fails with the path and code.
+ * exponential backoff, bounded by {@link WriteRetryBudget}; everything is idempotent, so replaying
+ * a transaction whose outcome was unknown is safe. Anything else fails with the path and code.
  */
 final class ZNodeBatchWriter {
-    private static final Logger LOG = LoggerFactory.getLogger(ZNodeBatchWriter.class);
     private static final byte[] EMPTY = new byte[0];
     private static final List<ACL> ACL_LIST = ZooDefs.Ids.OPEN_ACL_UNSAFE;
     private static final int KNOWN_PATHS_CAP = 200_000;
@@ -57,8 +56,8 @@ final class ZNodeBatchWriter {
     /** The table root: the sink creates it at start; nodes above it are never touched. */
     private final String rootPath;
 
-    /** Transient failures of the chunk being written; bounded by {@code sink.max-retries}. */
-    private int transientFailures;
+    /** Bounds every wait of this writer, by count and by time without progress. */
+    private final WriteRetryBudget retries;
 
     /**
      * What the last verification found for paths this writer had not written before: mostly
@@ -74,6 +73,7 @@ final class ZNodeBatchWriter {
         this.requestBudget =
                 options.getConnection().getJuteMaxBuffer()
                         - ZooKeeperLimits.REQUEST_OVERHEAD_RESERVE;
+        this.retries = new WriteRetryBudget(client, options);
     }
 
     void markExisting(String path) {
@@ -82,6 +82,7 @@ final class ZNodeBatchWriter {
 
     /** Applies the mutations in order; returns when all are durable in ZooKeeper. */
     void apply(List<ZNodeMutation> mutations) throws IOException {
+        retries.progress();
         for (List<ZNodeMutation> chunk : TransactionChunker.chunk(mutations, requestBudget)) {
             applyChunk(chunk);
         }
@@ -90,7 +91,6 @@ final class ZNodeBatchWriter {
     private void applyChunk(List<ZNodeMutation> chunk) throws IOException {
         List<ZNodeMutation> pending = new ArrayList<>(chunk);
         Map<String, Boolean> verified = null;
-        transientFailures = 0;
         int replans = 0;
         while (true) {
             List<Op> ops = plan(pending, verified);
@@ -98,7 +98,8 @@ final class ZNodeBatchWriter {
                 return;
             }
             try {
-                zooKeeper().multi(ops);
+                multi(ops);
+                retries.progress();
                 for (Op op : ops) {
                     if (op.getType() == ZooDefs.OpCode.delete) {
                         knownToExist.remove(op.getPath());
@@ -109,12 +110,11 @@ final class ZNodeBatchWriter {
                 return;
             } catch (KeeperException e) {
                 if (ZooKeeperCalls.isTransient(e.code())) {
-                    backOff(e);
+                    retries.backOff(e);
                     verified = null; // the outcome is unknown: plan again from what we know
                     continue;
                 }
-                Op failed = failedOp(ops, e);
-                String path = failed == null ? e.getPath() : failed.getPath();
+                String path = e.getPath();
                 switch (e.code()) {
                     case NODEEXISTS:
                     case NONODE:
@@ -129,17 +129,36 @@ final class ZNodeBatchWriter {
                         learnFrom(pending, verified);
                         break;
                     case NOTEMPTY:
-                        deleteSubtree(path);
-                        pending.removeIf(m -> m.isDelete() && m.getPath().equals(path));
+                        recoverFromNotEmpty(pending, e);
                         break;
                     default:
                         throw fatal(path, e);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("Interrupted while writing to ZooKeeper", e);
             }
         }
+    }
+
+    /**
+     * One transaction, sent asynchronously so the wait is bounded by the retry budget and never by
+     * the client's own read timeout. A failure names the path of the first failed operation.
+     */
+    private void multi(List<Op> ops) throws IOException, KeeperException {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        zooKeeper()
+                .multi(
+                        ops,
+                        (rc, ignored, ctx, results) -> {
+                            if (rc == KeeperException.Code.OK.intValue()) {
+                                done.complete(null);
+                            } else {
+                                done.completeExceptionally(
+                                        KeeperException.create(
+                                                KeeperException.Code.get(rc),
+                                                failedPath(ops, results)));
+                            }
+                        },
+                        null);
+        retries.await(done);
     }
 
     /** Ops for the chunk: from verified existence if we have it, else from what we wrote before. */
@@ -258,14 +277,38 @@ final class ZNodeBatchWriter {
                         result.put(window.get(i), await(futures.get(i)));
                     }
                 }
+                retries.progress();
                 return result;
             } catch (KeeperException e) {
                 if (!ZooKeeperCalls.isTransient(e.code())) {
                     throw fatal(e.getPath(), e);
                 }
-                backOff(e);
+                retries.backOff(e);
             }
         }
+    }
+
+    /**
+     * A plain delete in the chunk hit a node with children: delete that subtree outside the
+     * transaction and drop the delete from the chunk. When the error names no operation (the client
+     * reports it without per-op results), every delete of the chunk is done that way; this is safe
+     * because a chunk never holds a delete together with a mutation at or below it.
+     */
+    void recoverFromNotEmpty(List<ZNodeMutation> pending, KeeperException e) throws IOException {
+        String failedPath = e.getPath();
+        Set<String> targets = new LinkedHashSet<>();
+        for (ZNodeMutation m : pending) {
+            if (m.isDelete() && (failedPath == null || m.getPath().equals(failedPath))) {
+                targets.add(m.getPath());
+            }
+        }
+        if (targets.isEmpty()) {
+            throw fatal(failedPath, e); // NOTEMPTY for something the chunk does not delete
+        }
+        for (String path : targets) {
+            deleteSubtree(path);
+        }
+        pending.removeIf(m -> m.isDelete() && targets.contains(m.getPath()));
     }
 
     private void deleteSubtree(String path) throws IOException {
@@ -281,8 +324,8 @@ final class ZNodeBatchWriter {
         knownToExist.remove(path);
     }
 
-    private static Op failedOp(List<Op> ops, KeeperException e) {
-        List<OpResult> results = e.getResults();
+    @Nullable
+    private static String failedPath(List<Op> ops, @Nullable List<OpResult> results) {
         if (results == null) {
             return null;
         }
@@ -292,7 +335,7 @@ final class ZNodeBatchWriter {
                 int err = ((OpResult.ErrorResult) r).getErr();
                 if (err != KeeperException.Code.OK.intValue()
                         && err != KeeperException.Code.RUNTIMEINCONSISTENCY.intValue()) {
-                    return ops.get(i);
+                    return ops.get(i).getPath();
                 }
             }
         }
@@ -316,43 +359,12 @@ final class ZNodeBatchWriter {
                 e);
     }
 
-    private void backOff(KeeperException cause) throws IOException {
-        int failures = transientFailures;
-        if (failures >= options.getMaxRetries()) {
-            throw new IOException(
-                    String.format(
-                            "Writing to ZooKeeper at '%s' failed %d times with transient errors, last %s; "
-                                    + "giving up ('sink.max-retries' = %d).",
-                            options.getConnection().getHosts(),
-                            failures + 1,
-                            cause.code(),
-                            options.getMaxRetries()),
-                    cause);
-        }
-        long base = options.getRetryBackoff().toMillis();
-        long sleep = ZooKeeperCalls.backoffMillis(base, Math.max(base, 10_000L), failures + 1);
-        LOG.warn(
-                "Transient ZooKeeper error {} while writing; retry {} of {} in {} ms.",
-                cause.code(),
-                failures + 1,
-                options.getMaxRetries(),
-                sleep);
-        try {
-            Thread.sleep(sleep);
-            client.getZookeeperClient().blockUntilConnectedOrTimedOut();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while backing off", e);
-        }
-        transientFailures = failures + 1;
-    }
-
     private ZooKeeper zooKeeper() throws IOException {
         return ZooKeeperCalls.handle(client, options.getConnection());
     }
 
     private <T> T await(CompletableFuture<T> f) throws IOException, KeeperException {
-        return ZooKeeperCalls.await(f, options.getConnection());
+        return retries.await(f);
     }
 
     private void remember(String path) {

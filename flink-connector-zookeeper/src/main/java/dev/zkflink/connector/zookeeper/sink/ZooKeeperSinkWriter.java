@@ -35,6 +35,10 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
     private final Counter numRecordsSend;
     private final Counter numBytesSend;
     private final int juteMaxBuffer;
+
+    /** Estimated heap held by {@link #buffer}; bounded by {@code sink.buffer-flush.max-bytes}. */
+    private long bufferedBytes;
+
     private volatile long lastSendTimeMs;
 
     ZooKeeperSinkWriter(
@@ -61,7 +65,7 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
                                 juteMaxBuffer, ZooKeeperLimits.WRITER_RESPONSE_FACTOR));
         this.batchWriter = new ZNodeBatchWriter(client, options, rootPath);
         try {
-            ensureRoot();
+            ensureRoot(client, batchWriter, rootPath);
         } catch (IOException | RuntimeException e) {
             client.close(); // a restarting task must not leave a session behind
             throw e;
@@ -69,7 +73,9 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
         scheduleFlush();
     }
 
-    private void ensureRoot() throws IOException {
+    /** Creates the table root and its ancestors if missing; the batch writer stays below it. */
+    static void ensureRoot(CuratorFramework client, ZNodeBatchWriter batchWriter, String rootPath)
+            throws IOException {
         try {
             // Check first: creating an existing node still needs CREATE on its parent.
             if (client.checkExists().forPath(rootPath) != null) {
@@ -92,21 +98,31 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
         if (mutation == null) {
             return;
         }
-        checkSize(mutation);
+        checkSize(mutation, rootPath, juteMaxBuffer);
         ZNodeMutation earlier = buffer.get(mutation.getPath());
         if (earlier != null && earlier.isDelete() && !mutation.isDelete()) {
             // The delete removes a whole subtree, and writes buffered after it may re-create
             // parts of it. Folding it into this upsert would move it behind them: write it first.
             flushBuffer();
         }
-        buffer.remove(mutation.getPath());
+        ZNodeMutation replaced = buffer.remove(mutation.getPath());
+        if (replaced != null) {
+            bufferedBytes -= heapBytes(replaced);
+        }
         buffer.put(mutation.getPath(), mutation);
-        if (buffer.size() >= options.getBufferFlushMaxRows()) {
+        bufferedBytes += heapBytes(mutation);
+        if (buffer.size() >= options.getBufferFlushMaxRows()
+                || bufferedBytes >= options.getBufferFlushMaxBytes()) {
             flushBuffer();
         }
     }
 
-    private void checkSize(ZNodeMutation m) throws IOException {
+    /** Data, the path's chars and the map entry: what a buffered mutation keeps on the heap. */
+    static long heapBytes(ZNodeMutation m) {
+        return 96L + 2L * m.getPath().length() + (m.isDelete() ? 0 : m.getData().length);
+    }
+
+    static void checkSize(ZNodeMutation m, String rootPath, int juteMaxBuffer) throws IOException {
         if (m.isDelete()) {
             return;
         }
@@ -143,6 +159,7 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
         batchWriter.apply(batch);
         lastSendTimeMs = (System.nanoTime() - start) / 1_000_000;
         buffer.clear();
+        bufferedBytes = 0;
         long bytes = 0;
         for (ZNodeMutation m : batch) {
             bytes += m.isDelete() ? 0 : m.getData().length;
@@ -166,6 +183,6 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
 
     @Override
     public void close() {
-        client.close();
+        BoundedClientClose.close(client, "sink-writer");
     }
 }

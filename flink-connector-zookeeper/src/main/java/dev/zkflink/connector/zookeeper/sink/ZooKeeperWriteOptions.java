@@ -13,20 +13,27 @@ import static dev.zkflink.connector.zookeeper.common.Preconditions.require;
 public final class ZooKeeperWriteOptions implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** 4 MiB: a few full-size transactions, whatever the row sizes. */
+    public static final long DEFAULT_BUFFER_FLUSH_MAX_BYTES = 4L << 20;
+
     private final ZooKeeperConnectionOptions connection;
     private final int bufferFlushMaxRows;
+    private final long bufferFlushMaxBytes;
     private final Duration bufferFlushInterval;
     private final DeliveryGuarantee deliveryGuarantee;
     private final int maxRetries;
     private final Duration retryBackoff;
+    private final Duration retryTimeout;
 
     private ZooKeeperWriteOptions(Builder b) {
         this.connection = b.connection;
         this.bufferFlushMaxRows = b.bufferFlushMaxRows;
+        this.bufferFlushMaxBytes = b.bufferFlushMaxBytes;
         this.bufferFlushInterval = b.bufferFlushInterval;
         this.deliveryGuarantee = b.deliveryGuarantee;
         this.maxRetries = b.maxRetries;
         this.retryBackoff = b.retryBackoff;
+        this.retryTimeout = b.retryTimeout;
     }
 
     public static Builder builder() {
@@ -39,6 +46,11 @@ public final class ZooKeeperWriteOptions implements Serializable {
 
     public int getBufferFlushMaxRows() {
         return bufferFlushMaxRows;
+    }
+
+    /** Estimated bytes (data, path and bookkeeping) buffered before a flush. */
+    public long getBufferFlushMaxBytes() {
+        return bufferFlushMaxBytes;
     }
 
     /** Zero disables the timer. */
@@ -58,12 +70,19 @@ public final class ZooKeeperWriteOptions implements Serializable {
         return retryBackoff;
     }
 
+    /** The longest a writer keeps retrying without a successful write before the job fails. */
+    public Duration getRetryTimeout() {
+        return retryTimeout;
+    }
+
     @Override
     public String toString() {
         return "ZooKeeperWriteOptions{"
                 + connection
                 + ", bufferFlushMaxRows="
                 + bufferFlushMaxRows
+                + ", bufferFlushMaxBytes="
+                + bufferFlushMaxBytes
                 + ", bufferFlushInterval="
                 + bufferFlushInterval
                 + ", deliveryGuarantee="
@@ -72,6 +91,8 @@ public final class ZooKeeperWriteOptions implements Serializable {
                 + maxRetries
                 + ", retryBackoff="
                 + retryBackoff
+                + ", retryTimeout="
+                + retryTimeout
                 + "}";
     }
 
@@ -79,10 +100,12 @@ public final class ZooKeeperWriteOptions implements Serializable {
     public static final class Builder {
         private ZooKeeperConnectionOptions connection;
         private int bufferFlushMaxRows = 1000;
+        private long bufferFlushMaxBytes = DEFAULT_BUFFER_FLUSH_MAX_BYTES;
         private Duration bufferFlushInterval = Duration.ofSeconds(1);
         private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
         private int maxRetries = 10;
         private Duration retryBackoff = Duration.ofMillis(200);
+        private Duration retryTimeout = Duration.ofSeconds(60);
 
         public Builder setConnection(ZooKeeperConnectionOptions connection) {
             this.connection = connection;
@@ -91,6 +114,11 @@ public final class ZooKeeperWriteOptions implements Serializable {
 
         public Builder setBufferFlushMaxRows(int rows) {
             this.bufferFlushMaxRows = rows;
+            return this;
+        }
+
+        public Builder setBufferFlushMaxBytes(long bytes) {
+            this.bufferFlushMaxBytes = bytes;
             return this;
         }
 
@@ -114,6 +142,11 @@ public final class ZooKeeperWriteOptions implements Serializable {
             return this;
         }
 
+        public Builder setRetryTimeout(Duration timeout) {
+            this.retryTimeout = timeout;
+            return this;
+        }
+
         public ZooKeeperWriteOptions build() {
             require(connection != null, "ZooKeeper connection options are required.");
             require(
@@ -121,23 +154,25 @@ public final class ZooKeeperWriteOptions implements Serializable {
                     "'sink.buffer-flush.max-rows' must be at least 1, but was %s.",
                     bufferFlushMaxRows);
             require(
+                    bufferFlushMaxBytes >= 1,
+                    "'sink.buffer-flush.max-bytes' must be at least 1 byte, but was %s.",
+                    bufferFlushMaxBytes);
+            require(
                     bufferFlushInterval != null && !bufferFlushInterval.isNegative(),
                     "'sink.buffer-flush.interval' must be zero (disabled) or positive, but was %s.",
                     bufferFlushInterval);
             require(
-                    deliveryGuarantee != DeliveryGuarantee.EXACTLY_ONCE,
-                    "'sink.delivery-guarantee' = 'exactly-once' is not supported: ZooKeeper has no "
-                            + "transaction that spans checkpoints. It is not needed either: every write "
-                            + "is an idempotent upsert or delete by key, so 'at-least-once' replays "
-                            + "after a failure converge to exactly the same tree.");
-            require(
                     deliveryGuarantee != null,
-                    "'sink.delivery-guarantee' must be 'at-least-once' or 'none'.");
+                    "'sink.delivery-guarantee' must be 'exactly-once', 'at-least-once' or 'none'.");
             require(maxRetries >= 0, "'sink.max-retries' must be >= 0, but was %s.", maxRetries);
             require(
                     retryBackoff != null && !retryBackoff.isNegative() && !retryBackoff.isZero(),
                     "'sink.retry.backoff' must be positive, but was %s.",
                     retryBackoff);
+            require(
+                    retryTimeout != null && !retryTimeout.isNegative() && !retryTimeout.isZero(),
+                    "'sink.retry.timeout' must be positive, but was %s.",
+                    retryTimeout);
             return new ZooKeeperWriteOptions(this);
         }
     }

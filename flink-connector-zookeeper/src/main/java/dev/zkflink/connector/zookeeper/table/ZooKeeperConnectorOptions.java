@@ -1,9 +1,11 @@
 package dev.zkflink.connector.zookeeper.table;
 
 import dev.zkflink.connector.zookeeper.common.KeyMode;
+import dev.zkflink.connector.zookeeper.sink.ZooKeeperWriteOptions;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 import java.time.Duration;
@@ -65,6 +67,14 @@ public final class ZooKeeperConnectorOptions {
                     .withDescription(
                             "Distinct keys buffered before a flush. Rows are collapsed per key first.");
 
+    public static final ConfigOption<MemorySize> SINK_BUFFER_FLUSH_MAX_BYTES =
+            ConfigOptions.key("sink.buffer-flush.max-bytes")
+                    .memoryType()
+                    .defaultValue(
+                            new MemorySize(ZooKeeperWriteOptions.DEFAULT_BUFFER_FLUSH_MAX_BYTES))
+                    .withDescription(
+                            "Bytes buffered (node data plus path and bookkeeping, estimated) before a flush, whatever the number of rows.");
+
     public static final ConfigOption<Duration> SINK_BUFFER_FLUSH_INTERVAL =
             ConfigOptions.key("sink.buffer-flush.interval")
                     .durationType()
@@ -77,7 +87,7 @@ public final class ZooKeeperConnectorOptions {
                     .enumType(DeliveryGuarantee.class)
                     .defaultValue(DeliveryGuarantee.AT_LEAST_ONCE)
                     .withDescription(
-                            "'at-least-once' flushes on every checkpoint; 'none' does not. 'exactly-once' is rejected.");
+                            "'exactly-once' writes a checkpoint's changes only once it completed (through a committer); 'at-least-once' flushes on every checkpoint; 'none' does not.");
 
     public static final ConfigOption<Integer> SINK_MAX_RETRIES =
             ConfigOptions.key("sink.max-retries")
@@ -92,6 +102,13 @@ public final class ZooKeeperConnectorOptions {
                     .defaultValue(Duration.ofMillis(200))
                     .withDescription(
                             "First backoff between write retries; it doubles per retry, up to 10 s.");
+
+    public static final ConfigOption<Duration> SINK_RETRY_TIMEOUT =
+            ConfigOptions.key("sink.retry.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(60))
+                    .withDescription(
+                            "The longest the sink keeps retrying transient errors without a successful write before the job fails. Bounds how long a flush, and so a checkpoint, waits for an unreachable ensemble.");
 
     public static final ConfigOption<Duration> SESSION_TIMEOUT =
             ConfigOptions.key("session.timeout")

@@ -67,10 +67,12 @@ public final class ZooKeeperDynamicTableFactory
         options.add(FactoryUtil.SOURCE_PARALLELISM);
         options.add(FactoryUtil.SINK_PARALLELISM);
         options.add(SINK_BUFFER_FLUSH_MAX_ROWS);
+        options.add(SINK_BUFFER_FLUSH_MAX_BYTES);
         options.add(SINK_BUFFER_FLUSH_INTERVAL);
         options.add(SINK_DELIVERY_GUARANTEE);
         options.add(SINK_MAX_RETRIES);
         options.add(SINK_RETRY_BACKOFF);
+        options.add(SINK_RETRY_TIMEOUT);
         options.add(SESSION_TIMEOUT);
         options.add(CONNECTION_TIMEOUT);
         options.add(CONNECTION_MAX_RETRIES);
@@ -145,11 +147,14 @@ public final class ZooKeeperDynamicTableFactory
                                         .setConnection(connection(config, context))
                                         .setBufferFlushMaxRows(
                                                 config.get(SINK_BUFFER_FLUSH_MAX_ROWS))
+                                        .setBufferFlushMaxBytes(
+                                                config.get(SINK_BUFFER_FLUSH_MAX_BYTES).getBytes())
                                         .setBufferFlushInterval(
                                                 config.get(SINK_BUFFER_FLUSH_INTERVAL))
                                         .setDeliveryGuarantee(config.get(SINK_DELIVERY_GUARANTEE))
                                         .setMaxRetries(config.get(SINK_MAX_RETRIES))
                                         .setRetryBackoff(config.get(SINK_RETRY_BACKOFF))
+                                        .setRetryTimeout(config.get(SINK_RETRY_TIMEOUT))
                                         .build());
         return new ZooKeeperDynamicTableSink(
                 columns,

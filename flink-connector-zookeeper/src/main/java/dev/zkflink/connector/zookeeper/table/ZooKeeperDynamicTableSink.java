@@ -1,10 +1,12 @@
 package dev.zkflink.connector.zookeeper.table;
 
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
+import dev.zkflink.connector.zookeeper.sink.ZooKeeperExactlyOnceSink;
 import dev.zkflink.connector.zookeeper.sink.ZooKeeperSink;
 import dev.zkflink.connector.zookeeper.sink.ZooKeeperWriteOptions;
 
 import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.format.EncodingFormat;
 import org.apache.flink.table.connector.sink.DynamicTableSink;
@@ -57,8 +59,12 @@ final class ZooKeeperDynamicTableSink implements DynamicTableSink {
         ZooKeeperRowDataSerializer serializer =
                 new ZooKeeperRowDataSerializer(
                         columns.keyCodec(layout), columns.valuePositions, encoder, formatName);
-        return SinkV2Provider.of(
-                new ZooKeeperSink<>(writeOptions, layout.getRootPath(), serializer), parallelism);
+        String root = layout.getRootPath();
+        if (writeOptions.getDeliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+            return SinkV2Provider.of(
+                    new ZooKeeperExactlyOnceSink<>(writeOptions, root, serializer), parallelism);
+        }
+        return SinkV2Provider.of(new ZooKeeperSink<>(writeOptions, root, serializer), parallelism);
     }
 
     @Override

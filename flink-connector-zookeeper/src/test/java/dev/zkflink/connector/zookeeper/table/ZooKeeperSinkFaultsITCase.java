@@ -4,11 +4,13 @@ import dev.zkflink.connector.zookeeper.testutils.ServerStats;
 import dev.zkflink.connector.zookeeper.testutils.TcpProxy;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTrees;
 
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.ExceptionUtils;
 
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
@@ -18,8 +20,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The sink under faults injected for real: server-side session expiry and leader failover. */
 class ZooKeeperSinkFaultsITCase {
@@ -172,6 +176,92 @@ class ZooKeeperSinkFaultsITCase {
                 } finally {
                     cancel(job);
                 }
+            }
+        }
+    }
+
+    /** Cancels the job and returns how long it took to reach a terminal state. */
+    private static long millisToCancel(TableResult job) throws Exception {
+        JobClient client = job.getJobClient().get();
+        long start = System.nanoTime();
+        client.cancel().get(60, TimeUnit.SECONDS);
+        while (!client.getJobStatus().get().isGloballyTerminalState()) {
+            Thread.sleep(20);
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    @Test
+    void cancelIsPromptWhileTheSinkWaitsOnAFrozenConnection() throws Exception {
+        try (TestingServer server = new TestingServer(true);
+                TcpProxy proxy = new TcpProxy(server.getPort());
+                ZooKeeperTrees trees = new ZooKeeperTrees(server.getConnectString())) {
+            TableResult job = startWriting(proxy.connectString(), "/faults/frozen", 1_000_000);
+            try {
+                assertThat(waitForNodes(trees, "/faults/frozen", 1000)).isGreaterThan(0);
+                proxy.freeze(); // requests are sent, no answer comes back
+                Thread.sleep(3_000);
+                assertThat(millisToCancel(job)).as("ms from cancel to CANCELED").isLessThan(5_000);
+            } finally {
+                proxy.unfreeze();
+                cancel(job);
+            }
+        }
+    }
+
+    @Test
+    void cancelIsPromptWhileTheSinkRetriesAStoppedServer() throws Exception {
+        try (TestingServer server = new TestingServer(true);
+                ZooKeeperTrees trees = new ZooKeeperTrees(server.getConnectString())) {
+            TableResult job = startWriting(server.getConnectString(), "/faults/stopped", 1_000_000);
+            try {
+                assertThat(waitForNodes(trees, "/faults/stopped", 1000)).isGreaterThan(0);
+                server.stop();
+                Thread.sleep(3_000); // ConnectionLoss, then backoff and reconnect attempts
+                assertThat(millisToCancel(job)).as("ms from cancel to CANCELED").isLessThan(5_000);
+            } finally {
+                cancel(job);
+            }
+        }
+    }
+
+    /**
+     * A frozen connection answers nothing: each call would wait for the client's read timeout and
+     * every retry for the connection timeout. The retry budget ends it with an error that says
+     * where and how often.
+     */
+    @Test
+    void unreachableEnsembleFailsTheJobWithinTheRetryTimeout() throws Exception {
+        try (TestingServer server = new TestingServer(true);
+                TcpProxy proxy = new TcpProxy(server.getPort());
+                ZooKeeperTrees trees = new ZooKeeperTrees(server.getConnectString())) {
+            TableResult job =
+                    startWriting(
+                            proxy.connectString(),
+                            "/faults/budget",
+                            1_000_000,
+                            "'sink.retry.timeout' = '3s'",
+                            "'sink.max-retries' = '1000'");
+            try {
+                assertThat(waitForNodes(trees, "/faults/budget", 1000)).isGreaterThan(0);
+                long start = System.nanoTime();
+                proxy.freeze();
+                assertThatThrownBy(job::await)
+                        .satisfies(
+                                e ->
+                                        assertThat(ExceptionUtils.stringifyException(e))
+                                                .contains(
+                                                        "Writing to ZooKeeper at '"
+                                                                + proxy.connectString()
+                                                                + "' failed: ",
+                                                        " attempts in ",
+                                                        "without a successful write, last ",
+                                                        "'sink.retry.timeout' = PT3S"));
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                assertThat(ms).as("ms from the freeze to the failed job").isLessThan(15_000);
+            } finally {
+                proxy.unfreeze();
+                cancel(job);
             }
         }
     }

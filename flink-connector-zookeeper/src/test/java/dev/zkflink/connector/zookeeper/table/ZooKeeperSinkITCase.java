@@ -486,4 +486,105 @@ class ZooKeeperSinkITCase extends ZooKeeperTableTestBase {
                 ? Row.ofKind(RowKind.DELETE, key, null)
                 : Row.ofKind(RowKind.INSERT, key, "v" + i);
     }
+
+    /**
+     * Large rows trip the byte bound long before the row bound: 200 KB rows at 20 rows/s would fill
+     * the default 1000-row buffer only after 200 MB and 50 s; with the 4 MiB default byte bound
+     * they are written about every 20 rows.
+     */
+    @Test
+    void largeRowsAreFlushedByTheByteBoundNotTheRowCount() throws Exception {
+        String root = newRoot("max-bytes");
+        StreamTableEnvironment tEnv = streamingTableEnv();
+        tEnv.executeSql(
+                "CREATE TABLE big_gen (id BIGINT, v STRING) WITH ('connector' = 'datagen',"
+                        + " 'fields.id.kind' = 'sequence', 'fields.id.start' = '1',"
+                        + " 'fields.id.end' = '100000', 'fields.v.length' = '200000',"
+                        + " 'rows-per-second' = '20')");
+        tEnv.executeSql(
+                "CREATE TABLE big (k STRING, v STRING, PRIMARY KEY (k) NOT ENFORCED) WITH ("
+                        + with(root, "'sink.buffer-flush.interval' = '0'")
+                        + ")");
+        TableResult job =
+                tEnv.executeSql(
+                        "INSERT INTO big SELECT CAST(id AS STRING), v FROM big_gen"
+                                + " ON CONFLICT DO DEDUPLICATE");
+        try {
+            long deadline = System.currentTimeMillis() + 30_000;
+            int written = 0;
+            while (written == 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+                written = trees.exists(root) ? trees.stat(root).getNumChildren() : 0;
+            }
+            assertThat(written).as("rows written by the byte bound").isBetween(1, 999);
+        } finally {
+            job.getJobClient().get().cancel().get();
+        }
+    }
+
+    /**
+     * With 'exactly-once' nothing reaches ZooKeeper until a checkpoint completes; then the rows of
+     * that checkpoint do.
+     */
+    @Test
+    void exactlyOnceWritesOnlyCompletedCheckpoints(@InjectClusterClient ClusterClient<?> cluster)
+            throws Exception {
+        String root = newRoot("exactly-once");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
+        GeneratorFunction<Long, Row> rows = i -> Row.of("k-" + i, "v" + i);
+        tEnv.createTemporaryView(
+                "eo_rows",
+                tEnv.fromDataStream(
+                        env.fromSource(
+                                        new DataGeneratorSource<>(
+                                                rows,
+                                                100_000,
+                                                RateLimiterStrategy.perSecond(200),
+                                                KV),
+                                        WatermarkStrategy.noWatermarks(),
+                                        "rows")
+                                .setParallelism(1)));
+        tEnv.executeSql(
+                "CREATE TABLE eo (k STRING, v STRING, PRIMARY KEY (k) NOT ENFORCED) WITH ("
+                        + with(
+                                root,
+                                "'sink.buffer-flush.max-rows' = '10'",
+                                "'sink.delivery-guarantee' = 'exactly-once'")
+                        + ")");
+        TableResult job =
+                tEnv.executeSql(
+                        "INSERT INTO eo SELECT k, v FROM eo_rows ON CONFLICT DO DEDUPLICATE");
+        try {
+            JobID id = job.getJobClient().get().getJobID();
+            waitUntilRunning(job);
+            Thread.sleep(2_000); // hundreds of rows, far past max-rows and the flush interval
+            assertThat(trees.exists(root) ? trees.tree(root) : Map.of())
+                    .as("visible before any checkpoint")
+                    .isEmpty();
+            boolean checkpointed = false;
+            for (int attempt = 0; attempt < 300 && !checkpointed; attempt++) {
+                try {
+                    cluster.triggerCheckpoint(id, CheckpointType.DEFAULT).get();
+                    checkpointed = true;
+                } catch (ExecutionException e) {
+                    Thread.sleep(200); // tasks still deploying
+                }
+            }
+            assertThat(checkpointed).isTrue();
+            long deadline = System.currentTimeMillis() + 30_000;
+            int visible = 0;
+            while (visible < 200 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+                visible = trees.exists(root) ? trees.tree(root).size() : 0;
+            }
+            assertThat(visible).as("visible after the checkpoint completed").isGreaterThan(200);
+            Map<String, String> tree = trees.tree(root);
+            for (Map.Entry<String, String> e : tree.entrySet()) {
+                assertThat("v" + e.getKey().substring(2)).isEqualTo(e.getValue());
+            }
+        } finally {
+            job.getJobClient().get().cancel().get();
+        }
+    }
 }

@@ -1,5 +1,9 @@
 package dev.zkflink.connector.zookeeper.table;
 
+import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
+import dev.zkflink.connector.zookeeper.sink.ZooKeeperWriteOptions;
+
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.ExplainDetail;
 import org.apache.flink.table.api.TableEnvironment;
@@ -267,14 +271,17 @@ class ZooKeeperTableOptionsTest {
     }
 
     @Test
-    void exactlyOnceIsRejectedWithReason() {
-        tEnv.executeSql(
-                "CREATE TABLE t_src (flag STRING, v STRING) WITH ('connector'='datagen', 'number-of-rows'='1')");
-        assertThatThrownBy(
-                        () -> planSink(FLAT, VALID + ", 'sink.delivery-guarantee'='exactly-once'"))
-                .hasStackTraceContaining(
-                        "'sink.delivery-guarantee' = 'exactly-once' is not supported")
-                .hasStackTraceContaining("idempotent");
+    void exactlyOnceIsAccepted() {
+        assertThat(
+                        ZooKeeperWriteOptions.builder()
+                                .setConnection(
+                                        ZooKeeperConnectionOptions.builder()
+                                                .setHosts("localhost:2181")
+                                                .build())
+                                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                                .build()
+                                .getDeliveryGuarantee())
+                .isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
     }
 
     @Test

@@ -1,0 +1,66 @@
+package dev.zkflink.connector.zookeeper.sink;
+
+import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
+
+import org.apache.flink.api.connector.sink2.Committer;
+
+import org.apache.curator.framework.CuratorFramework;
+
+import java.io.IOException;
+import java.util.Collection;
+
+/**
+ * Applies the committables of completed checkpoints, in checkpoint order, through the same batch
+ * writer as the at-least-once sink (cut into transactions by {@link TransactionChunker}). A commit
+ * that is repeated after a failure, because Flink restored a checkpoint whose commit had already
+ * run, is safe: upserts and deletes by path are idempotent, so it leaves the same tree.
+ */
+final class ZooKeeperCommitter implements Committer<ZNodeCommittable> {
+    private final ZooKeeperWriteOptions options;
+    private final String rootPath;
+    private CuratorFramework client;
+    private ZNodeBatchWriter batchWriter;
+
+    ZooKeeperCommitter(ZooKeeperWriteOptions options, String rootPath) {
+        this.options = options;
+        this.rootPath = rootPath;
+    }
+
+    @Override
+    public void commit(Collection<CommitRequest<ZNodeCommittable>> requests)
+            throws IOException, InterruptedException {
+        for (CommitRequest<ZNodeCommittable> request : requests) {
+            // A failure fails the job: the restored checkpoint hands the committable back.
+            writer().apply(request.getCommittable().getMutations());
+        }
+    }
+
+    private ZNodeBatchWriter writer() throws IOException {
+        if (batchWriter == null) {
+            client =
+                    ZooKeeperClientFactory.open(
+                            options.getConnection(),
+                            ZooKeeperLimits.responseLimit(
+                                    options.getConnection().getJuteMaxBuffer(),
+                                    ZooKeeperLimits.WRITER_RESPONSE_FACTOR));
+            ZNodeBatchWriter writer = new ZNodeBatchWriter(client, options, rootPath);
+            try {
+                ZooKeeperSinkWriter.ensureRoot(client, writer, rootPath);
+            } catch (IOException | RuntimeException e) {
+                BoundedClientClose.close(client, "sink-committer");
+                client = null;
+                throw e;
+            }
+            batchWriter = writer;
+        }
+        return batchWriter;
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            BoundedClientClose.close(client, "sink-committer");
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.zkflink.connector.zookeeper.sink;
+
+import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * The writer of {@code 'sink.delivery-guarantee' = 'exactly-once'}: it writes nothing to ZooKeeper.
+ * It collapses the mutations of one checkpoint interval per path, with the same rule as the
+ * at-least-once writer (an upsert never folds into a buffered delete of the same path; it starts a
+ * new segment instead), and hands them to the committer at the checkpoint. Needs no session.
+ */
+final class ZooKeeperCommittingSinkWriter<IN>
+        implements CommittingSinkWriter<IN, ZNodeCommittable> {
+    private final ZooKeeperWriteOptions options;
+    private final String rootPath;
+    private final ZNodeMutationSerializer<IN> serializer;
+    private final int juteMaxBuffer;
+
+    /** Segments already closed by a delete-then-upsert of one path, in order. */
+    private final List<ZNodeMutation> closedSegments = new ArrayList<>();
+
+    private LinkedHashMap<String, ZNodeMutation> segment = new LinkedHashMap<>();
+    private long bufferedBytes;
+
+    ZooKeeperCommittingSinkWriter(
+            ZooKeeperWriteOptions options,
+            String rootPath,
+            ZNodeMutationSerializer<IN> serializer) {
+        this.options = options;
+        this.rootPath = rootPath;
+        this.serializer = serializer;
+        this.juteMaxBuffer = options.getConnection().getJuteMaxBuffer();
+    }
+
+    @Override
+    public void write(IN element, Context context) throws IOException {
+        ZNodeMutation mutation = serializer.toMutation(element);
+        if (mutation == null) {
+            return;
+        }
+        ZooKeeperSinkWriter.checkSize(mutation, rootPath, juteMaxBuffer);
+        ZNodeMutation earlier = segment.get(mutation.getPath());
+        if (earlier != null && earlier.isDelete() && !mutation.isDelete()) {
+            closedSegments.addAll(segment.values());
+            segment = new LinkedHashMap<>();
+            earlier = null;
+        }
+        if (earlier != null) {
+            segment.remove(mutation.getPath());
+            bufferedBytes -= ZooKeeperSinkWriter.heapBytes(earlier);
+        }
+        segment.put(mutation.getPath(), mutation);
+        bufferedBytes += ZooKeeperSinkWriter.heapBytes(mutation);
+        if (bufferedBytes > options.getBufferFlushMaxBytes()) {
+            throw new IOException(
+                    String.format(
+                            "The changes of one checkpoint interval of this sink subtask exceed "
+                                    + "'sink.buffer-flush.max-bytes' = %d bytes. With "
+                                    + "'sink.delivery-guarantee' = 'exactly-once' they are held until "
+                                    + "the checkpoint completes: checkpoint more often, or raise "
+                                    + "'sink.buffer-flush.max-bytes' (and the TaskManager heap).",
+                            options.getBufferFlushMaxBytes()));
+        }
+    }
+
+    @Override
+    public void flush(boolean endOfInput) {
+        // Nothing is written here: prepareCommit hands the buffer to the committer.
+    }
+
+    @Override
+    public Collection<ZNodeCommittable> prepareCommit() {
+        if (closedSegments.isEmpty() && segment.isEmpty()) {
+            return Collections.emptyList();
+        }
+        List<ZNodeMutation> all = new ArrayList<>(closedSegments.size() + segment.size());
+        all.addAll(closedSegments);
+        all.addAll(segment.values());
+        closedSegments.clear();
+        segment = new LinkedHashMap<>();
+        bufferedBytes = 0;
+        return Collections.singletonList(new ZNodeCommittable(all));
+    }
+
+    @Override
+    public void close() {}
+}
