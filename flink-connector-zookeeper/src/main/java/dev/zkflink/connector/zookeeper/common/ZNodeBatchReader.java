@@ -5,6 +5,7 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,152 +16,259 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Reads many znodes with few round trips: read ops ({@code getData}, {@code getChildren}) are
- * grouped into {@code multi} read requests of {@code batchSize} ops, and up to {@code maxInFlight}
- * requests are pipelined.
+ * grouped into {@code multi} read requests of up to {@code batchSize} ops, and up to {@code
+ * maxInFlight} requests are pipelined in one round.
  *
- * <p>A response larger than the client's {@code jute.maxbuffer} makes the client drop the
- * connection, which surfaces as ConnectionLoss and, retried naively, loops forever. Readers are
- * opened with a client limit of {@link ZooKeeperLimits#responseLimit} so a batch of nodes of legal
- * size always fits. If a ConnectionLoss still happens, the batch is re-read sequentially and
- * bisected; a single op that loses a healthy connection twice is reported as too large, naming the
- * path and {@code properties.jute.maxbuffer}. Real outages are retried up to {@code
- * connection.max-retries}.
+ * <p><b>Memory.</b> A round is planned by {@link ZNodeReadBudget} to return at most {@link
+ * ZooKeeperLimits#readRoundBudget} bytes, from the sizes seen so far, so a reader of large nodes
+ * reads a few at a time and holds a few MiB, not {@code batchSize x maxInFlight} nodes.
+ *
+ * <p><b>Faults.</b> A response larger than the client's limit makes the client drop the connection:
+ * that surfaces as ConnectionLoss, exactly like a network flap. So every transient failure counts
+ * as one attempt against {@code connection.max-retries}. Before each retry the reader waits for the
+ * connection and reads the Stats of the round's nodes ({@code exists}, a small response): it then
+ * plans the round with their real sizes, and reports a node as too large, naming the path and
+ * {@code properties.jute.maxbuffer}, only when its Stat proves that its response cannot fit. Total
+ * time per round is bounded: at most {@code max-retries + 1} attempts, each of bounded waits.
+ *
+ * <p><b>Wake-ups.</b> {@link #readRound} ends at once with {@link ZooKeeperWakeUp.WokenUpException}
+ * after {@link #wakeUp()}; it has returned nothing, so the caller repeats it later. {@link #read}
+ * reads all its ops and is not woken.
  */
 public final class ZNodeBatchReader {
     private static final Logger LOG = LoggerFactory.getLogger(ZNodeBatchReader.class);
+    private static final long CONNECTION_POLL_MS = 20;
 
     private final CuratorFramework client;
     private final ZooKeeperConnectionOptions options;
     private final int batchSize;
-    private final int maxInFlight;
+    private final int responseLimit;
+    private final ZNodeReadBudget budget;
+    private final ZooKeeperWakeUp wakeUp;
 
+    /**
+     * A reader on a client opened with {@link ZooKeeperLimits#responseLimit responseLimit(
+     * jute.maxbuffer, batchSize)}.
+     */
     public ZNodeBatchReader(
             CuratorFramework client,
             ZooKeeperConnectionOptions options,
             int batchSize,
             int maxInFlight) {
+        this(
+                client,
+                options,
+                batchSize,
+                maxInFlight,
+                ZooKeeperLimits.responseLimit(options.getJuteMaxBuffer(), batchSize),
+                new ZooKeeperWakeUp());
+    }
+
+    /**
+     * @param responseLimit the {@code jute.maxbuffer} the client was opened with
+     * @param wakeUp what cuts {@link #readRound} short
+     */
+    public ZNodeBatchReader(
+            CuratorFramework client,
+            ZooKeeperConnectionOptions options,
+            int batchSize,
+            int maxInFlight,
+            int responseLimit,
+            ZooKeeperWakeUp wakeUp) {
         this.client = client;
         this.options = options;
         this.batchSize = batchSize;
-        this.maxInFlight = maxInFlight;
+        this.responseLimit = responseLimit;
+        int juteMaxBuffer = options.getJuteMaxBuffer();
+        this.budget =
+                new ZNodeReadBudget(
+                        batchSize,
+                        maxInFlight,
+                        Math.min(responseLimit, ZooKeeperLimits.readRoundBudget(juteMaxBuffer)),
+                        juteMaxBuffer);
+        this.wakeUp = wakeUp;
     }
 
     public int getBatchSize() {
         return batchSize;
     }
 
-    /** Results in the order of {@code ops}; per-op failures come back as {@code ErrorResult}. */
+    /** Thread-safe: ends the current or the next {@link #readRound} at once. */
+    public void wakeUp() {
+        wakeUp.wakeUp();
+    }
+
+    /**
+     * Reads all {@code ops}, in as many rounds as their sizes need. Results in the order of {@code
+     * ops}; per-op failures come back as {@code ErrorResult}. Not cut short by {@link #wakeUp()}.
+     */
     public List<OpResult> read(List<Op> ops) throws IOException {
         List<OpResult> results = new ArrayList<>(ops.size());
-        int attempts = 0;
-        int done = 0;
-        while (done < ops.size()) {
-            int end = Math.min(ops.size(), done + batchSize * maxInFlight);
-            List<Op> round = ops.subList(done, end);
-            try {
-                results.addAll(pipelined(round));
-                done = end;
-            } catch (KeeperException e) {
-                if (!ZooKeeperCalls.isTransient(e.code())) {
-                    throw new IOException(
-                            "Reading znodes under '" + round.get(0).getPath() + "' failed: " + e,
-                            e);
-                }
-                LOG.warn(
-                        "Batched read of {} ops hit {}; re-reading them one request at a time.",
-                        round.size(),
-                        e.code());
-                if (!tryAwaitConnection()) {
-                    attempts = awaitConnection(attempts, e);
-                }
-                int[] carefulAttempts = {attempts};
-                for (int i = 0; i < round.size(); i += batchSize) {
-                    List<Op> request =
-                            new ArrayList<>(
-                                    round.subList(i, Math.min(round.size(), i + batchSize)));
-                    results.addAll(carefully(request, carefulAttempts));
-                }
-                attempts = carefulAttempts[0];
-                done = end;
-            }
+        while (results.size() < ops.size()) {
+            results.addAll(round(ops.subList(results.size(), ops.size()), ZooKeeperWakeUp.NEVER));
         }
         return results;
     }
 
-    private List<OpResult> pipelined(List<Op> ops) throws IOException, KeeperException {
-        ZooKeeper zk = zooKeeper();
-        List<CompletableFuture<List<OpResult>>> futures = new ArrayList<>();
-        for (int i = 0; i < ops.size(); i += batchSize) {
-            futures.add(multiAsync(zk, ops.subList(i, Math.min(ops.size(), i + batchSize))));
+    /**
+     * Reads one round: the results of a prefix of {@code ops} (at least one op), as many as fit the
+     * round's byte budget. The caller reads the rest in later rounds.
+     *
+     * @throws ZooKeeperWakeUp.WokenUpException after {@link #wakeUp()}; nothing was read
+     */
+    public List<OpResult> readRound(List<Op> ops) throws IOException {
+        return round(ops, wakeUp);
+    }
+
+    private List<OpResult> round(List<Op> ops, ZooKeeperWakeUp wake) throws IOException {
+        wake.check();
+        List<Op> candidates = ops;
+        long[] sizes = null;
+        int planned = -1;
+        int failures = 0;
+        while (true) {
+            try {
+                if (failures > 0) {
+                    wake.sleep(backoff(failures));
+                    awaitConnection(wake);
+                    sizes = plannedSizes(candidates, wake);
+                }
+                List<List<Op>> requests = budget.plan(candidates, sizes);
+                planned = 0;
+                for (List<Op> request : requests) {
+                    planned += request.size();
+                }
+                List<OpResult> results = pipelined(requests, wake);
+                budget.observe(candidates, results);
+                return results;
+            } catch (KeeperException e) {
+                if (!ZooKeeperCalls.isTransient(e.code())) {
+                    throw new IOException(
+                            "Reading znodes under '"
+                                    + candidates.get(0).getPath()
+                                    + "' failed: "
+                                    + e,
+                            e);
+                }
+                if (planned > 0) {
+                    candidates = candidates.subList(0, planned); // retried with their real sizes
+                }
+                if (++failures > options.getMaxRetries()) {
+                    throw giveUp(failures - 1, candidates, sizes, e);
+                }
+                LOG.warn(
+                        "Read of {} znodes under '{}' hit {} (attempt {} of {}); retrying.",
+                        candidates.size(),
+                        candidates.get(0).getPath(),
+                        e.code(),
+                        failures,
+                        options.getMaxRetries() + 1);
+            }
         }
-        List<OpResult> out = new ArrayList<>(ops.size());
+    }
+
+    private List<OpResult> pipelined(List<List<Op>> requests, ZooKeeperWakeUp wake)
+            throws IOException, KeeperException {
+        ZooKeeper zk = zooKeeper();
+        List<CompletableFuture<List<OpResult>>> futures = new ArrayList<>(requests.size());
+        for (List<Op> request : requests) {
+            futures.add(multiAsync(zk, request));
+        }
+        List<OpResult> out = new ArrayList<>();
         for (CompletableFuture<List<OpResult>> f : futures) {
-            out.addAll(await(f));
+            out.addAll(ZooKeeperCalls.await(f, options, wake));
         }
         return out;
     }
 
-    /** Sequential, bisecting re-read after a ConnectionLoss. */
-    private List<OpResult> carefully(List<Op> ops, int[] attempts) throws IOException {
-        int singleOpLosses = 0;
-        while (true) {
-            try {
-                return await(multiAsync(zooKeeper(), ops));
-            } catch (KeeperException e) {
-                if (!ZooKeeperCalls.isTransient(e.code())) {
-                    throw new IOException(
-                            "Reading znode '" + ops.get(0).getPath() + "' failed: " + e, e);
-                }
-                boolean reconnected = tryAwaitConnection();
-                if (ops.size() > 1 && reconnected) {
-                    int mid = ops.size() / 2;
-                    List<OpResult> out = new ArrayList<>(carefully(ops.subList(0, mid), attempts));
-                    out.addAll(carefully(ops.subList(mid, ops.size()), attempts));
-                    return out;
-                }
-                if (reconnected && ++singleOpLosses >= 2) {
-                    throw responseTooLarge(ops.get(0));
-                }
-                if (!reconnected) {
-                    attempts[0] = awaitConnection(attempts[0], e);
-                }
-            }
+    /**
+     * The response sizes of {@code ops} from their nodes' Stats, read with {@code exists}, whose
+     * response is small whatever the node. Fails if one of them can never fit the client's limit.
+     */
+    private long[] plannedSizes(List<Op> ops, ZooKeeperWakeUp wake)
+            throws IOException, KeeperException {
+        ZooKeeper zk = zooKeeper();
+        List<CompletableFuture<Stat>> futures = new ArrayList<>(ops.size());
+        for (Op op : ops) {
+            futures.add(existsAsync(zk, op.getPath()));
         }
+        long[] sizes = new long[ops.size()];
+        for (int i = 0; i < ops.size(); i++) {
+            Stat stat;
+            try {
+                stat = ZooKeeperCalls.await(futures.get(i), options, wake);
+            } catch (KeeperException e) {
+                if (ZooKeeperCalls.isTransient(e.code())) {
+                    throw e;
+                }
+                sizes[i] = -1; // for example NOAUTH: the read itself reports it
+                continue;
+            }
+            Op op = ops.get(i);
+            if (ZNodeReadBudget.minimumSize(op, stat) > responseLimit) {
+                throw responseTooLarge(op, stat);
+            }
+            sizes[i] = ZNodeReadBudget.plannedSize(op, stat);
+        }
+        return sizes;
     }
 
-    private IOException responseTooLarge(Op op) {
-        String kind =
-                op.getType() == org.apache.zookeeper.ZooDefs.OpCode.getChildren
-                        ? "getChildren"
-                        : "getData";
+    private IOException responseTooLarge(Op op, Stat stat) {
+        boolean children = ZNodeReadBudget.isGetChildren(op);
+        long needed = ZNodeReadBudget.minimumSize(op, stat);
+        long suggested =
+                Math.max(
+                        (long) options.getJuteMaxBuffer() * 2,
+                        (needed * options.getJuteMaxBuffer() + responseLimit - 1) / responseLimit);
         return new IOException(
                 String.format(
-                        "%s('%s') dropped the connection twice while the connection itself is healthy: "
-                                + "its response is larger than this reader's response limit of %d bytes "
-                                + "('properties.jute.maxbuffer' = %d times ('scan.read.batch-size' + 1)). "
+                        "%s('%s') cannot be read: its %s, so its response is at least %d bytes, "
+                                + "more than this reader's response limit of %d bytes "
+                                + "(%d times 'properties.jute.maxbuffer' = %d). "
                                 + "Raise 'properties.jute.maxbuffer' for this table (for example to %d), "
                                 + "and on the servers if the table is also written to.",
-                        kind,
+                        children ? "getChildren" : "getData",
                         op.getPath(),
-                        ZooKeeperLimits.responseLimit(options.getJuteMaxBuffer(), batchSize),
+                        children
+                                ? "Stat has numChildren = " + stat.getNumChildren()
+                                : "Stat has dataLength = " + stat.getDataLength(),
+                        needed,
+                        responseLimit,
+                        Math.max(1, responseLimit / options.getJuteMaxBuffer()),
                         options.getJuteMaxBuffer(),
-                        (long) options.getJuteMaxBuffer() * 4));
+                        Math.min(Integer.MAX_VALUE - 1024L, suggested)));
     }
 
-    private int awaitConnection(int attempts, KeeperException cause) throws IOException {
-        while (true) {
-            if (attempts >= options.getMaxRetries()) {
-                throw new IOException(
-                        String.format(
-                                "Giving up reading from ZooKeeper at '%s' after %d retries ('connection.max-retries').",
-                                options.getHosts(), attempts),
-                        cause);
+    private IOException giveUp(int retries, List<Op> ops, long[] sizes, KeeperException cause) {
+        String hint = "";
+        if (ops.size() == 1
+                && ZNodeReadBudget.isGetChildren(ops.get(0))
+                && sizes != null
+                && sizes[0] >= responseLimit / 4) {
+            // Its Stat shows many children: their names may well exceed the limit.
+            hint =
+                    String.format(
+                            " getChildren('%s') may return more than this reader's response limit of"
+                                    + " %d bytes: raise 'properties.jute.maxbuffer' for this table.",
+                            ops.get(0).getPath(), responseLimit);
+        }
+        return new IOException(
+                String.format(
+                        "Giving up reading from ZooKeeper at '%s' after %d retries ('connection.max-retries'): "
+                                + "%s reading '%s'.%s",
+                        options.getHosts(), retries, cause.code(), ops.get(0).getPath(), hint),
+                cause);
+    }
+
+    /** Waits up to {@code connection.timeout} for a connection; ConnectionLoss if none. */
+    private void awaitConnection(ZooKeeperWakeUp wake) throws IOException, KeeperException {
+        long deadline = System.currentTimeMillis() + options.getConnectionTimeout().toMillis();
+        while (!client.getZookeeperClient().isConnected()) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                throw KeeperException.create(KeeperException.Code.CONNECTIONLOSS);
             }
-            attempts++;
-            sleep(backoff(attempts));
-            if (tryAwaitConnection()) {
-                return attempts;
-            }
+            wake.sleep(Math.min(CONNECTION_POLL_MS, left));
         }
     }
 
@@ -169,15 +277,6 @@ public final class ZNodeBatchReader {
                 options.getRetryBaseSleep().toMillis(),
                 options.getRetryMaxSleep().toMillis(),
                 attempt);
-    }
-
-    private boolean tryAwaitConnection() throws IOException {
-        try {
-            return client.getZookeeperClient().blockUntilConnectedOrTimedOut();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while waiting for ZooKeeper", e);
-        }
     }
 
     private ZooKeeper zooKeeper() throws IOException {
@@ -202,17 +301,22 @@ public final class ZNodeBatchReader {
         return f;
     }
 
-    private List<OpResult> await(CompletableFuture<List<OpResult>> f)
-            throws IOException, KeeperException {
-        return ZooKeeperCalls.await(f, options);
-    }
-
-    private static void sleep(long ms) throws IOException {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while backing off", e);
-        }
+    private static CompletableFuture<Stat> existsAsync(ZooKeeper zk, String path) {
+        CompletableFuture<Stat> f = new CompletableFuture<>();
+        zk.exists(
+                path,
+                false,
+                (rc, p, ctx, stat) -> {
+                    if (rc == KeeperException.Code.OK.intValue()) {
+                        f.complete(stat);
+                    } else if (rc == KeeperException.Code.NONODE.intValue()) {
+                        f.complete(null);
+                    } else {
+                        f.completeExceptionally(
+                                KeeperException.create(KeeperException.Code.get(rc), p));
+                    }
+                },
+                null);
+        return f;
     }
 }

@@ -7,7 +7,6 @@ import org.apache.zookeeper.ZooKeeper;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** What the batched reader and writer share about calling ZooKeeper directly. */
@@ -30,10 +29,20 @@ public final class ZooKeeperCalls {
      */
     public static <T> T await(CompletableFuture<T> future, ZooKeeperConnectionOptions options)
             throws IOException, KeeperException {
+        return await(future, options, ZooKeeperWakeUp.NEVER);
+    }
+
+    /**
+     * As {@link #await(CompletableFuture, ZooKeeperConnectionOptions)}, and ends at once with
+     * {@link ZooKeeperWakeUp.WokenUpException} when {@code wakeUp} is woken.
+     */
+    public static <T> T await(
+            CompletableFuture<T> future, ZooKeeperConnectionOptions options, ZooKeeperWakeUp wakeUp)
+            throws IOException, KeeperException {
         long timeoutMs =
                 options.getSessionTimeout().toMillis() + options.getConnectionTimeout().toMillis();
         try {
-            return future.get(timeoutMs, TimeUnit.MILLISECONDS);
+            return wakeUp.await(future, timeoutMs);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof KeeperException) {
                 throw (KeeperException) e.getCause();

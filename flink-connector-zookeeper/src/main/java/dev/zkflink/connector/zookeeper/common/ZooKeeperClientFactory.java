@@ -9,7 +9,6 @@ import javax.security.auth.login.Configuration;
 
 import java.io.IOException;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Opens Curator clients configured from {@link ZooKeeperConnectionOptions}.
@@ -19,6 +18,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ZooKeeperClientFactory {
     private static final byte[] EMPTY = new byte[0];
+    private static final long CONNECTION_POLL_MS = 20;
     private static final String CLIENT_CNXN_SOCKET = "zookeeper.clientCnxnSocket";
     private static final String SASL_CLIENT = "zookeeper.sasl.client";
     private static final String SASL_CLIENT_CONFIG = "zookeeper.sasl.clientconfig";
@@ -44,24 +44,38 @@ public final class ZooKeeperClientFactory {
             ZooKeeperConnectionOptions options, int clientMaxPacketBytes) throws IOException {
         CuratorFramework client = create(options, clientMaxPacketBytes);
         client.start();
-        boolean connected;
         try {
-            connected =
-                    client.blockUntilConnected(
-                            (int) options.getConnectionTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
+            awaitConnection(client, options, System.currentTimeMillis(), ZooKeeperWakeUp.NEVER);
+        } catch (IOException | RuntimeException e) {
             client.close();
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while connecting to ZooKeeper", e);
-        }
-        if (!connected) {
-            client.close();
-            throw new IOException(
-                    String.format(
-                            "Could not connect to ZooKeeper at '%s' within 'connection.timeout' (%s).",
-                            options.getHosts(), options.getConnectionTimeout()));
+            throw e;
         }
         return client;
+    }
+
+    /**
+     * Waits until a started client is connected, at most until {@code connection.timeout} after
+     * {@code startedAtMillis}. A wake-up ends the wait with {@link
+     * ZooKeeperWakeUp.WokenUpException} and leaves the client connecting, so the caller can wait
+     * again later (closing a client that is still connecting can block for the session timeout).
+     */
+    public static void awaitConnection(
+            CuratorFramework client,
+            ZooKeeperConnectionOptions options,
+            long startedAtMillis,
+            ZooKeeperWakeUp wakeUp)
+            throws IOException {
+        long deadline = startedAtMillis + options.getConnectionTimeout().toMillis();
+        while (!client.getZookeeperClient().isConnected()) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                throw new IOException(
+                        String.format(
+                                "Could not connect to ZooKeeper at '%s' within 'connection.timeout' (%s).",
+                                options.getHosts(), options.getConnectionTimeout()));
+            }
+            wakeUp.sleep(Math.min(CONNECTION_POLL_MS, left));
+        }
     }
 
     /**

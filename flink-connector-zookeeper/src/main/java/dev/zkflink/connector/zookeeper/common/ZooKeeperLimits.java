@@ -22,15 +22,42 @@ public final class ZooKeeperLimits {
      */
     public static final int WRITER_RESPONSE_FACTOR = 100;
 
-    private ZooKeeperLimits() {}
+    /**
+     * A reader's client accepts responses up to this many times {@code jute.maxbuffer}, whatever
+     * the batch size: a node's data is at most {@code jute.maxbuffer}, and this leaves room for the
+     * child list of a parent with about a million children.
+     */
+    public static final int READER_RESPONSE_FACTOR = 16;
 
     /**
-     * The client-side response limit for requests of {@code batchSize} reads of nodes of legal size
-     * (each at most {@code juteMaxBuffer}), capped below 2 GiB.
+     * One round of a reader's pipelined requests is planned to return at most this many times
+     * {@code jute.maxbuffer}, so a reader holds a few MiB of node data per fetch whatever the node
+     * sizes, while rounds of small nodes stay full ({@code batch-size x max-in-flight} reads).
      */
-    public static int responseLimit(int juteMaxBuffer, int batchSize) {
-        long needed = (long) juteMaxBuffer * (batchSize + 1L);
-        return (int) Math.min(Integer.MAX_VALUE - 1024L, needed);
+    public static final int READ_ROUND_BUDGET_FACTOR = 4;
+
+    private ZooKeeperLimits() {}
+
+    /** The client-side response limit of a reader: {@link #READER_RESPONSE_FACTOR} times. */
+    public static int readerResponseLimit(int juteMaxBuffer) {
+        return capped((long) juteMaxBuffer * READER_RESPONSE_FACTOR);
+    }
+
+    /** The planned response size of one round of reads: {@link #READ_ROUND_BUDGET_FACTOR} times. */
+    public static int readRoundBudget(int juteMaxBuffer) {
+        return capped((long) juteMaxBuffer * READ_ROUND_BUDGET_FACTOR);
+    }
+
+    private static int capped(long bytes) {
+        return (int) Math.min(Integer.MAX_VALUE - 1024L, bytes);
+    }
+
+    /**
+     * {@code juteMaxBuffer x (factor + 1)}, capped below 2 GiB. The sink's client limit; readers
+     * use {@link #readerResponseLimit}, which does not grow with the batch size.
+     */
+    public static int responseLimit(int juteMaxBuffer, int factor) {
+        return capped((long) juteMaxBuffer * (factor + 1L));
     }
 
     public static int juteMaxBuffer(Map<String, String> clientProperties) {

@@ -304,14 +304,15 @@ class ZooKeeperSourceITCase extends ZooKeeperTableTestBase {
         assertThat(collect(tEnv.executeSql("SELECT COUNT(*) FROM w")).get(0).getField(0))
                 .isEqualTo(25_000L);
 
-        // With a small response limit the same parent fails at once, naming path and option.
+        // With a small response limit (16 x 20000 bytes) the same parent fails after the retries,
+        // naming path and option.
         tEnv.executeSql(
                 "CREATE TABLE w_small (k STRING, v STRING, PRIMARY KEY (k) NOT ENFORCED) WITH ("
                         + with(
                                 root,
                                 "'scan.startup.mode' = 'snapshot'",
                                 "'scan.read.batch-size' = '1'",
-                                "'properties.jute.maxbuffer' = '300000'",
+                                "'properties.jute.maxbuffer' = '20000'",
                                 "'connection.retry.base-sleep' = '10ms'")
                         + ")");
         assertThatThrownBy(() -> collect(tEnv.executeSql("SELECT COUNT(*) FROM w_small")))

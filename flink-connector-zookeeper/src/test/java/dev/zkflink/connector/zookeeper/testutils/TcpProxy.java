@@ -15,13 +15,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A loopback TCP proxy in front of a ZooKeeper server, for faults a server alone cannot make:
  * {@link #freeze()} stops all traffic without closing anything (the server sees a silent client and
  * expires its session for real), {@link #dropConnections()} closes every socket (ConnectionLoss
- * without expiry).
+ * without expiry), {@link #dropNextRequests(int)} closes a connection when a client sends a request
+ * on it (a flapping network that fails every retry, while reconnecting works).
  */
 public final class TcpProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger requestsToDrop = new AtomicInteger();
     private volatile boolean frozen;
     private volatile boolean closed;
 
@@ -49,6 +51,14 @@ public final class TcpProxy implements AutoCloseable {
         frozen = false;
     }
 
+    /**
+     * The next {@code n} times a client sends anything after its connection handshake, the proxy
+     * closes that connection instead of forwarding it. The client's reconnects succeed.
+     */
+    public void dropNextRequests(int n) {
+        requestsToDrop.set(n);
+    }
+
     public void dropConnections() {
         for (Socket s : sockets) {
             closeQuietly(s);
@@ -65,8 +75,8 @@ public final class TcpProxy implements AutoCloseable {
                 server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort));
                 sockets.add(client);
                 sockets.add(server);
-                pump(client, server);
-                pump(server, client);
+                pump(client, server, true);
+                pump(server, client, false);
             } catch (IOException e) {
                 if (closed) {
                     return;
@@ -75,7 +85,7 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean fromClient) {
         Thread t =
                 new Thread(
                         () -> {
@@ -83,10 +93,18 @@ public final class TcpProxy implements AutoCloseable {
                             try (InputStream in = from.getInputStream();
                                     OutputStream out = to.getOutputStream()) {
                                 int n;
+                                boolean handshake = true;
                                 while ((n = in.read(buf)) >= 0) {
                                     while (frozen && !closed) {
                                         Thread.sleep(10);
                                     }
+                                    if (fromClient
+                                            && !handshake
+                                            && requestsToDrop.getAndUpdate(r -> Math.max(0, r - 1))
+                                                    > 0) {
+                                        break; // closes both sockets below
+                                    }
+                                    handshake = false;
                                     out.write(buf, 0, n);
                                     out.flush();
                                 }

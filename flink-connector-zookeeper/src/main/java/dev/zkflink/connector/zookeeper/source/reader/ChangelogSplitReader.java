@@ -536,6 +536,10 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
     @Override
     public void wakeUp() {
         events.add(WAKE_UP);
+        ZNodeBatchReader r = reader; // null before the first fetch; cuts a walk round short
+        if (r != null) {
+            r.wakeUp();
+        }
     }
 
     @Override

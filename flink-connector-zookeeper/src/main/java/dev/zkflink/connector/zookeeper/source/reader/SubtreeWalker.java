@@ -4,6 +4,7 @@ import dev.zkflink.connector.zookeeper.common.KeyMode;
 import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
 import dev.zkflink.connector.zookeeper.common.ZNodePaths;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperWakeUp;
 import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
 import dev.zkflink.connector.zookeeper.source.split.SplitEntry;
 
@@ -14,6 +15,7 @@ import org.apache.zookeeper.OpResult;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 
@@ -41,7 +43,11 @@ final class SubtreeWalker {
         return !queue.isEmpty();
     }
 
-    /** Reads the next round (up to {@code maxOps} reads) and returns the rows found in it. */
+    /**
+     * Reads the next round (up to {@code maxOps} reads, fewer if the reader's byte budget says so)
+     * and returns the rows found in it. A round cut short by {@link ZNodeBatchReader#wakeUp()}
+     * returns no rows and leaves the walk where it was.
+     */
     List<ZNodeRecord> next(int maxOps) throws IOException {
         List<Pending> round = new ArrayList<>(Math.min(maxOps, queue.size()));
         List<Op> ops = new ArrayList<>(round.size());
@@ -51,9 +57,17 @@ final class SubtreeWalker {
             String abs = layout.absolute(p.relative);
             ops.add(p.list ? Op.getChildren(abs) : Op.getData(abs));
         }
-        List<OpResult> results = reader.read(ops);
+        List<OpResult> results;
+        try {
+            results = reader.readRound(ops);
+        } catch (ZooKeeperWakeUp.WokenUpException e) {
+            results = Collections.emptyList();
+        }
+        for (int i = round.size() - 1; i >= results.size(); i--) {
+            queue.addFirst(round.get(i)); // not read in this round: first in the next
+        }
         List<ZNodeRecord> rows = new ArrayList<>();
-        for (int i = 0; i < round.size(); i++) {
+        for (int i = 0; i < results.size(); i++) {
             Pending p = round.get(i);
             OpResult r = results.get(i);
             if (r instanceof OpResult.ErrorResult) {

@@ -4,6 +4,7 @@ import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperWakeUp;
 import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
@@ -22,16 +23,20 @@ import java.util.Deque;
 
 /**
  * Reads snapshot splits one after another. Each {@link #fetch()} does one round of pipelined,
- * batched reads ({@code batch-size x max-in-flight} ops), so the fetcher stays responsive to
- * wake-ups and the emitter gets a steady stream of rows.
+ * batched reads (up to {@code batch-size x max-in-flight} ops, fewer for large nodes: see {@link
+ * ZNodeBatchReader}), so a fetch holds a bounded number of bytes and the emitter gets a steady
+ * stream of rows. {@link #wakeUp()} ends a fetch that waits for ZooKeeper at once.
  */
 final class ZooKeeperSplitReader implements SplitReader<ZNodeRecord, ZooKeeperSplit> {
     private final ZNodeTreeLayout layout;
     private final ZooKeeperReadOptions options;
     private final Deque<ZooKeeperSplit> splits = new ArrayDeque<>();
+    private final ZooKeeperWakeUp wakeUp = new ZooKeeperWakeUp();
 
     private CuratorFramework client;
     private ZNodeBatchReader reader;
+    private long clientStartedAt;
+    private boolean connected;
 
     private ZooKeeperSplit current;
     private SubtreeWalker walker;
@@ -50,7 +55,13 @@ final class ZooKeeperSplitReader implements SplitReader<ZNodeRecord, ZooKeeperSp
             if (current == null) {
                 return out.build();
             }
-            ensureClient();
+        }
+        if (walker == null) {
+            try {
+                ensureClient();
+            } catch (ZooKeeperWakeUp.WokenUpException e) {
+                return out.build(); // connect again on the next fetch
+            }
             walker = new SubtreeWalker(layout, reader, current.getEntries());
             toSkip = current.getNodesEmitted();
         }
@@ -75,15 +86,23 @@ final class ZooKeeperSplitReader implements SplitReader<ZNodeRecord, ZooKeeperSp
     private void ensureClient() throws IOException {
         if (client == null) {
             int clientLimit =
-                    ZooKeeperLimits.responseLimit(
-                            options.getConnection().getJuteMaxBuffer(), options.getBatchSize());
-            client = ZooKeeperClientFactory.open(options.getConnection(), clientLimit);
+                    ZooKeeperLimits.readerResponseLimit(options.getConnection().getJuteMaxBuffer());
+            client = ZooKeeperClientFactory.create(options.getConnection(), clientLimit);
+            client.start();
+            clientStartedAt = System.currentTimeMillis();
             reader =
                     new ZNodeBatchReader(
                             client,
                             options.getConnection(),
                             options.getBatchSize(),
-                            options.getMaxInFlight());
+                            options.getMaxInFlight(),
+                            clientLimit,
+                            wakeUp);
+        }
+        if (!connected) {
+            ZooKeeperClientFactory.awaitConnection(
+                    client, options.getConnection(), clientStartedAt, wakeUp);
+            connected = true;
         }
     }
 
@@ -96,9 +115,10 @@ final class ZooKeeperSplitReader implements SplitReader<ZNodeRecord, ZooKeeperSp
         splits.addAll(splitsChanges.splits());
     }
 
+    /** Ends a fetch that waits for ZooKeeper; the round it was reading is read again later. */
     @Override
     public void wakeUp() {
-        // fetch() never blocks for longer than one bounded round of reads.
+        wakeUp.wakeUp();
     }
 
     @Override

@@ -17,15 +17,24 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The split reader against a real server: order, progress markers and restore skipping. */
+/**
+ * The split reader against a real server: order, progress markers, restore skipping, and real
+ * faults: flapping connections, oversized nodes and wake-ups while the server does not answer.
+ */
 class ZooKeeperSplitReaderITCase {
     @RegisterExtension static final ZooKeeperServerExtension ZK = new ZooKeeperServerExtension();
 
@@ -44,13 +53,35 @@ class ZooKeeperSplitReaderITCase {
     }
 
     private static ZooKeeperSplitReader reader(String hosts, int batchSize) {
+        return reader(ZooKeeperConnectionOptions.builder().setHosts(hosts), batchSize);
+    }
+
+    private static ZooKeeperSplitReader reader(
+            ZooKeeperConnectionOptions.Builder connection, int batchSize) {
         ZooKeeperReadOptions options =
                 ZooKeeperReadOptions.builder()
-                        .setConnection(ZooKeeperConnectionOptions.builder().setHosts(hosts).build())
+                        .setConnection(connection.build())
                         .setBatchSize(batchSize)
                         .setMaxInFlight(1)
                         .build();
         return new ZooKeeperSplitReader(ZNodeTreeLayout.levels("/r", 2), options);
+    }
+
+    private static final List<String> ALL_OF_A_AND_B =
+            Arrays.asList(
+                    "a/i0", "a/i1", "a/i2", "a/i3", "a/i4", "b/i0", "b/i1", "b/i2", "b/i3", "b/i4");
+
+    /** A split of one entry: its first fetch is a one-op read, getChildren('/r/a'). */
+    private static ZooKeeperSplit splitOfA() {
+        return new ZooKeeperSplit("s", Collections.singletonList(SplitEntry.subtree("a")), 0);
+    }
+
+    private static ZooKeeperConnectionOptions.Builder fastRetries(String hosts, int maxRetries) {
+        return ZooKeeperConnectionOptions.builder()
+                .setHosts(hosts)
+                .setMaxRetries(maxRetries)
+                .setRetryBaseSleep(Duration.ofMillis(10))
+                .setRetryMaxSleep(Duration.ofMillis(100));
     }
 
     /** The subtrees /r/a and /r/b in one split, with that many nodes emitted before. */
@@ -136,5 +167,168 @@ class ZooKeeperSplitReaderITCase {
         } finally {
             reader.close();
         }
+    }
+
+    @Test
+    void flappingConnectionDuringAOneOpReadIsRetriedAndSucceeds() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(ZK.server().getPort())) {
+            ZooKeeperSplitReader reader = reader(fastRetries(proxy.connectString(), 5), 100);
+            try {
+                // Three requests in a row lose their connection; every reconnect succeeds.
+                List<String> out =
+                        drain(
+                                reader,
+                                splitOfA(),
+                                round -> {
+                                    if (round == 0) {
+                                        proxy.dropNextRequests(3);
+                                    }
+                                });
+                assertThat(out).containsExactly("a/i0", "a/i1", "a/i2", "a/i3", "a/i4");
+                assertThat(proxy.connectionsAccepted()).isGreaterThanOrEqualTo(4);
+            } finally {
+                reader.close();
+            }
+        }
+    }
+
+    @Test
+    void flappingConnectionGivesUpAfterMaxRetriesNotAsOversized() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(ZK.server().getPort())) {
+            ZooKeeperSplitReader reader = reader(fastRetries(proxy.connectString(), 3), 100);
+            try {
+                long start = System.nanoTime();
+                assertThatThrownBy(
+                                () ->
+                                        drain(
+                                                reader,
+                                                splitOfA(),
+                                                round -> proxy.dropNextRequests(1000)))
+                        .hasMessageContaining("after 3 retries ('connection.max-retries')")
+                        .hasMessageContaining("'/r/a'")
+                        .hasMessageNotContaining("response limit of");
+                assertThat(Duration.ofNanos(System.nanoTime() - start))
+                        .isLessThan(Duration.ofSeconds(30));
+                // Every failed attempt reconnected: one connection per attempt (4) plus the first.
+                assertThat(proxy.connectionsAccepted()).isBetween(4, 6);
+            } finally {
+                reader.close();
+            }
+        }
+    }
+
+    @Test
+    void oversizedNodeFailsNamingThePathAndTheOption() throws Exception {
+        ZK.trees().put("/big/g/huge", new byte[200_000]);
+        ZooKeeperReadOptions options =
+                ZooKeeperReadOptions.builder()
+                        .setConnection(
+                                fastRetries(ZK.connectString(), 5)
+                                        // a reader's client limit is a multiple of this: < 200 KB
+                                        .setClientProperty("jute.maxbuffer", "8192")
+                                        .build())
+                        .setBatchSize(1)
+                        .setMaxInFlight(1)
+                        .build();
+        ZooKeeperSplitReader reader =
+                new ZooKeeperSplitReader(ZNodeTreeLayout.levels("/big", 2), options);
+        try {
+            assertThatThrownBy(
+                            () ->
+                                    drain(
+                                            reader,
+                                            new ZooKeeperSplit(
+                                                    "s",
+                                                    Collections.singletonList(
+                                                            SplitEntry.subtree("g")),
+                                                    0)))
+                    .hasMessageContaining("getData('/big/g/huge')")
+                    .hasMessageContaining("dataLength = 200000")
+                    .hasMessageContaining("'properties.jute.maxbuffer'");
+        } finally {
+            reader.close();
+        }
+    }
+
+    @Test
+    void wakeUpEndsAFetchWaitingForAFrozenServerAndTheReadIsRepeated() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(ZK.server().getPort())) {
+            ZooKeeperSplitReader reader =
+                    reader(
+                            ZooKeeperConnectionOptions.builder()
+                                    .setHosts(proxy.connectString())
+                                    .setSessionTimeout(Duration.ofSeconds(20)),
+                            2);
+            ExecutorService fetcher = Executors.newSingleThreadExecutor();
+            try {
+                reader.handleSplitsChanges(
+                        new SplitsAddition<>(Collections.singletonList(splitOfAAndB(0))));
+                List<String> out = new ArrayList<>(paths(reader.fetch())); // lists a and b
+                proxy.freeze();
+                Future<RecordsWithSplitIds<ZNodeRecord>> blocked = fetcher.submit(reader::fetch);
+                Thread.sleep(500);
+                assertThat(blocked).isNotDone();
+                long woken = System.nanoTime();
+                reader.wakeUp();
+                RecordsWithSplitIds<ZNodeRecord> records = blocked.get(10, TimeUnit.SECONDS);
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - woken);
+                System.out.println("fetch returned " + ms + " ms after wakeUp()");
+                assertThat(ms).isLessThan(2_000);
+                out.addAll(paths(records));
+                proxy.unfreeze();
+                for (int i = 0; i < 20 && out.size() < ALL_OF_A_AND_B.size(); i++) {
+                    out.addAll(paths(reader.fetch()));
+                }
+                assertThat(out).containsExactlyElementsOf(ALL_OF_A_AND_B);
+            } finally {
+                fetcher.shutdownNow();
+                reader.close();
+            }
+        }
+    }
+
+    @Test
+    void wakeUpEndsAFetchWaitingToConnect() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(ZK.server().getPort())) {
+            ZooKeeperSplitReader reader =
+                    reader(
+                            ZooKeeperConnectionOptions.builder()
+                                    .setHosts(proxy.connectString())
+                                    .setConnectionTimeout(Duration.ofSeconds(20)),
+                            2);
+            ExecutorService fetcher = Executors.newSingleThreadExecutor();
+            try {
+                reader.handleSplitsChanges(
+                        new SplitsAddition<>(Collections.singletonList(splitOfAAndB(0))));
+                proxy.freeze(); // the handshake gets no answer
+                Future<RecordsWithSplitIds<ZNodeRecord>> blocked = fetcher.submit(reader::fetch);
+                Thread.sleep(500);
+                assertThat(blocked).isNotDone();
+                long woken = System.nanoTime();
+                reader.wakeUp();
+                List<String> out = new ArrayList<>(paths(blocked.get(10, TimeUnit.SECONDS)));
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - woken))
+                        .isLessThan(2_000);
+                proxy.unfreeze();
+                for (int i = 0; i < 20 && out.size() < ALL_OF_A_AND_B.size(); i++) {
+                    out.addAll(paths(reader.fetch()));
+                }
+                assertThat(out).containsExactlyElementsOf(ALL_OF_A_AND_B);
+            } finally {
+                fetcher.shutdownNow();
+                reader.close();
+            }
+        }
+    }
+
+    private static List<String> paths(RecordsWithSplitIds<ZNodeRecord> records) {
+        List<String> out = new ArrayList<>();
+        while (records.nextSplit() != null) {
+            ZNodeRecord node;
+            while ((node = records.nextRecordFromSplit()) != null) {
+                out.add(node.getRelativePath());
+            }
+        }
+        return out;
     }
 }
