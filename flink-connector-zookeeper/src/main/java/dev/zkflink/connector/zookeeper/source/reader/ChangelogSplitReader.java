@@ -6,6 +6,7 @@ import dev.zkflink.connector.zookeeper.common.ZooKeeperCalls;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperWakeUp;
 import dev.zkflink.connector.zookeeper.common.ZxidAwareZooKeeper;
 import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
@@ -102,12 +103,21 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
     private volatile boolean[] owned = new boolean[0];
 
     /** Row paths to read, oldest event first, with the time that event arrived. */
-    private LinkedHashMap<String, Long> dirty = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Long> dirty = new LinkedHashMap<>();
+
+    /**
+     * Reads of the last round that were not done (cut short by the byte budget, a wake-up, an error
+     * or a new session), read before {@link #dirty}. At most one round.
+     */
+    private LinkedHashMap<String, Long> retry = new LinkedHashMap<>();
 
     /** For the lag gauge: when the oldest event of the reads in progress, or in dirty, arrived. */
     private volatile long inFlightSince;
 
     private volatile long dirtySince;
+
+    /** Cuts short the fetcher's waits for ZooKeeper when Flink calls {@link #wakeUp()}. */
+    private final ZooKeeperWakeUp wake = new ZooKeeperWakeUp();
 
     private CuratorFramework client;
     private ZNodeBatchReader reader;
@@ -138,7 +148,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         try {
             return fetchRound();
         } finally {
-            metrics.pendingReads(dirty.size());
+            metrics.pendingReads(retry.size() + dirty.size());
             metrics.resyncInProgress(walker != null || resyncRequested.get());
         }
     }
@@ -149,7 +159,11 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             poll(IDLE_POLL_MS);
             return out.build();
         }
-        ensureClient();
+        try {
+            ensureClient();
+        } catch (ZooKeeperWakeUp.WokenUpException e) {
+            return out.build(); // still connecting; Flink wants the fetch back (new splits, close)
+        }
         if (resyncRequested.getAndSet(false)) {
             walker = null; // a newer walk replaces one in progress
             startResync();
@@ -163,8 +177,8 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             poll(IDLE_POLL_MS); // not connected yet; try again on the next fetch
             return out.build();
         }
-        poll(walker == null && dirty.isEmpty() ? IDLE_POLL_MS : 0);
-        if (!dirty.isEmpty()) {
+        poll(walker == null && !hasReadsToDo() ? IDLE_POLL_MS : 0);
+        if (hasReadsToDo()) {
             readDirty(out);
         }
         if (walker != null) {
@@ -229,6 +243,8 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             }
             resyncRequested.set(true);
             awaitConnection();
+        } catch (ZooKeeperWakeUp.WokenUpException e) {
+            resyncRequested.set(true); // started again on the next fetch
         }
     }
 
@@ -258,7 +274,8 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
 
     private void readDirty(RecordsBySplits.Builder<ZNodeObservation> out) throws IOException {
         int max = options.getBatchSize() * options.getMaxInFlight();
-        LinkedHashMap<String, Long> round = new LinkedHashMap<>();
+        LinkedHashMap<String, Long> round = retry;
+        retry = new LinkedHashMap<>();
         Iterator<Map.Entry<String, Long>> it = dirty.entrySet().iterator();
         while (it.hasNext() && round.size() < max) {
             Map.Entry<String, Long> e = it.next();
@@ -274,7 +291,11 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         long session = sessionId();
         List<OpResult> results;
         try {
-            results = reader.read(ops);
+            // One round within the reader's byte budget: a prefix of the ops when nodes are large.
+            results = reader.readRound(ops);
+        } catch (ZooKeeperWakeUp.WokenUpException e) {
+            putBack(round); // nothing was read; Flink wants the fetch back
+            return;
         } catch (IOException e) {
             putBack(round);
             throw e;
@@ -283,9 +304,14 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             putBack(round); // read again after the new session is watched and synced
             return;
         }
-        inFlightSince = 0;
+        LinkedHashMap<String, Long> unread = new LinkedHashMap<>();
         int i = 0;
-        for (String relative : round.keySet()) {
+        for (Map.Entry<String, Long> e : round.entrySet()) {
+            if (i >= results.size()) {
+                unread.put(e.getKey(), e.getValue());
+                continue;
+            }
+            String relative = e.getKey();
             OpResult r = results.get(i++);
             String splitId = splitIdOf(relative);
             if (r instanceof OpResult.GetDataResult) {
@@ -305,6 +331,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
                 out.add(splitId, ZNodeObservation.absent(relative, epoch));
             }
         }
+        putBack(unread);
     }
 
     private void walkRound(RecordsBySplits.Builder<ZNodeObservation> out) throws IOException {
@@ -328,12 +355,14 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         }
     }
 
-    /** Puts reads that must be done again in front of the rest, with their event times. */
-    private void putBack(LinkedHashMap<String, Long> round) {
-        round.putAll(dirty);
-        dirty = round;
-        inFlightSince = 0;
-        dirtySince = headTime(dirty);
+    private boolean hasReadsToDo() {
+        return !retry.isEmpty() || !dirty.isEmpty();
+    }
+
+    /** Keeps reads that must be done (again) for the next round, with their event times. */
+    private void putBack(LinkedHashMap<String, Long> notRead) {
+        retry = notRead; // the round took all earlier retries, so nothing is dropped here
+        inFlightSince = headTime(notRead);
     }
 
     private static long headTime(LinkedHashMap<String, Long> paths) {
@@ -452,8 +481,10 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             for (Object o : batch) {
                 if (o instanceof String) {
                     Long since = pending.remove(o);
-                    dirty.putIfAbsent(
-                            (String) o, since == null ? System.currentTimeMillis() : since);
+                    if (!retry.containsKey(o)) {
+                        dirty.putIfAbsent(
+                                (String) o, since == null ? System.currentTimeMillis() : since);
+                    }
                 }
             }
             dirtySince = headTime(dirty);
@@ -467,31 +498,37 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         if (client != null) {
             return;
         }
-        int clientLimit =
-                ZooKeeperLimits.responseLimit(
-                        connection.getJuteMaxBuffer(), options.getBatchSize());
+        int clientLimit = ZooKeeperLimits.readerResponseLimit(connection.getJuteMaxBuffer());
         CuratorFramework c = ZooKeeperClientFactory.create(connection, clientLimit);
         c.getConnectionStateListenable().addListener((cf, state) -> onConnectionState(state));
         c.start();
         client = c;
         reader =
                 new ZNodeBatchReader(
-                        client, connection, options.getBatchSize(), options.getMaxInFlight());
+                        client,
+                        connection,
+                        options.getBatchSize(),
+                        options.getMaxInFlight(),
+                        clientLimit,
+                        wake);
         awaitConnection();
     }
 
+    /**
+     * Waits up to {@code connection.timeout} for a connection, or until woken. Not connecting is no
+     * failure here: the next read fails and counts against {@code connection.max-retries}.
+     */
     private void awaitConnection() throws IOException {
         try {
-            if (!client.blockUntilConnected(
-                    (int) connection.getConnectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn(
-                        "No connection to ZooKeeper at '{}' within 'connection.timeout' ({}).",
-                        connection.getHosts(),
-                        connection.getConnectionTimeout());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while connecting to ZooKeeper", e);
+            ZooKeeperClientFactory.awaitConnection(
+                    client, connection, System.currentTimeMillis(), wake);
+        } catch (ZooKeeperWakeUp.WokenUpException e) {
+            throw e;
+        } catch (IOException e) {
+            LOG.warn(
+                    "No connection to ZooKeeper at '{}' within 'connection.timeout' ({}).",
+                    connection.getHosts(),
+                    connection.getConnectionTimeout());
         }
     }
 
@@ -510,7 +547,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
                                 KeeperException.create(KeeperException.Code.get(rc), path));
                     }
                 });
-        ZooKeeperCalls.await(done, connection);
+        ZooKeeperCalls.await(done, connection, wake);
     }
 
     @Override
@@ -535,11 +572,8 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
 
     @Override
     public void wakeUp() {
-        events.add(WAKE_UP);
-        ZNodeBatchReader r = reader; // null before the first fetch; cuts a walk round short
-        if (r != null) {
-            r.wakeUp();
-        }
+        events.add(WAKE_UP); // ends a wait for events
+        wake.wakeUp(); // ends a wait for ZooKeeper: connecting, an answer, a backoff
     }
 
     @Override
