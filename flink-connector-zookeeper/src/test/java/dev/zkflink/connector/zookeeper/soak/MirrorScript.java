@@ -27,6 +27,9 @@ import java.util.regex.Pattern;
 final class MirrorScript {
     static final Path DEFAULT_LOCATION = Paths.get("..", "examples", "mirror-subtree.sql");
 
+    /** The check that lists the paths where the mirror differs from its source. */
+    static final Path CHECK_LOCATION = Paths.get("..", "examples", "mirror-check.sql");
+
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-z_]+)}");
     private static final Pattern SET = Pattern.compile("(?is)SET\\s+'([^']+)'\\s*=\\s*'([^']*)'");
     private static final Pattern GUARANTEE =
