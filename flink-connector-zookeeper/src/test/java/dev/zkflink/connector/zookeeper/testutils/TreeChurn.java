@@ -21,15 +21,25 @@ public final class TreeChurn {
     private final CuratorFramework client;
     private final String root;
     private final Random random;
+    private final boolean deleteGroups;
     private final AtomicLong applied = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean();
     private Thread thread;
     private volatile Throwable lastError;
 
     public TreeChurn(CuratorFramework client, String root, long seed) {
+        this(client, root, seed, true);
+    }
+
+    /**
+     * With {@code deleteGroups} false, no node that has children is ever deleted: the steps that
+     * would delete and refill a group set a node instead.
+     */
+    public TreeChurn(CuratorFramework client, String root, long seed, boolean deleteGroups) {
         this.client = client;
         this.root = root;
         this.random = new Random(seed);
+        this.deleteGroups = deleteGroups;
     }
 
     /** Creates every group with all its nodes. */
@@ -107,7 +117,7 @@ public final class TreeChurn {
         int n = random.nextInt(NODES_PER_GROUP);
         int op = random.nextInt(100);
         try {
-            if (op < 55) {
+            if (op < 55 || (op >= 90 && op < 96 && !deleteGroups)) {
                 put(node(g, n), value());
             } else if (op < 75) {
                 client.delete().forPath(node(g, n));

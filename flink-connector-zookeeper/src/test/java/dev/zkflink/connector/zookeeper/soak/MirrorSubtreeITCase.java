@@ -1,0 +1,125 @@
+package dev.zkflink.connector.zookeeper.soak;
+
+import dev.zkflink.connector.zookeeper.testutils.MaterializedChangelog;
+import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTableTestBase;
+
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The example mirror without any fault: a parent deleted with its children and created again with
+ * some of them. The source emits {@code +I} of the new children before {@code -D} of the old parent
+ * (its first event, a NodeDeleted, comes after its children's), so the sink's subtree delete
+ * removes children that exist in the source, and nothing emits them again. Disabled until that is
+ * fixed in the source (or the sink); it fails on every run today.
+ */
+class MirrorSubtreeITCase extends ZooKeeperTableTestBase {
+
+    private static Map<String, List<Object>> rows(String root) throws Exception {
+        Map<String, List<Object>> out = new TreeMap<>();
+        try {
+            trees.tree(root).forEach((k, v) -> out.put(k, Collections.singletonList(v)));
+        } catch (Exception e) {
+            out.put("<raced>", null);
+        }
+        return out;
+    }
+
+    /** {@code examples/mirror-check.sql} lists missing, stale and changed paths, and only those. */
+    @Test
+    void checkScriptListsEveryDifference() throws Exception {
+        String source = newRoot("check-src");
+        String sink = newRoot("check-sink");
+        trees.put(source + "/a/same", "1");
+        trees.put(source + "/a/changed", "2");
+        trees.put(source + "/missing", "3");
+        trees.put(source + "/empty", new byte[0]);
+        trees.put(sink + "/a/same", "1");
+        trees.put(sink + "/a/changed", "9");
+        trees.put(sink + "/stale/x", "4");
+        trees.put(sink + "/empty", new byte[0]);
+        MirrorScript check =
+                MirrorScript.load(
+                        MirrorScript.CHECK_LOCATION,
+                        Map.of(
+                                "source_hosts",
+                                server.getConnectString(),
+                                "source_path",
+                                source,
+                                "sink_hosts",
+                                server.getConnectString(),
+                                "sink_path",
+                                sink));
+        assertThat(collectStrings(check.run(batchTableEnv(), Map.of())))
+                .containsExactly(
+                        "+I[a/changed, data differs]",
+                        "+I[missing, missing in the mirror]",
+                        "+I[stale, only in the mirror]",
+                        "+I[stale/x, only in the mirror]");
+    }
+
+    @Test
+    @Disabled(
+            "Known defect: -D of a recreated parent is emitted after +I of its new children, and"
+                    + " the relative-path sink deletes the parent's subtree (docs: Mirroring a"
+                    + " subtree between ensembles)")
+    void parentDeletedAndRecreatedWithChildren() throws Exception {
+        String source = newRoot("mirror-src");
+        String sink = newRoot("mirror-sink");
+        for (int g = 0; g < 4; g++) {
+            for (int n = 0; n < 20; n++) {
+                trees.put(source + "/g" + g + "/n" + n, "v" + n);
+            }
+        }
+        MirrorScript script =
+                MirrorScript.load(
+                        MirrorScript.DEFAULT_LOCATION,
+                        Map.of(
+                                "source_hosts",
+                                server.getConnectString(),
+                                "source_path",
+                                source,
+                                "sink_hosts",
+                                server.getConnectString(),
+                                "sink_path",
+                                sink));
+        StreamTableEnvironment tEnv = streamingTableEnv();
+        JobClient job =
+                script.run(tEnv, Map.of("execution.checkpointing.interval", "1 s"))
+                        .getJobClient()
+                        .orElseThrow();
+        try {
+            assertThat(
+                            MaterializedChangelog.pollUntilEqual(
+                                    () -> rows(source),
+                                    () -> rows(sink),
+                                    Duration.ofSeconds(60),
+                                    () -> {}))
+                    .isNull();
+            for (int round = 0; round < 20; round++) {
+                int g = round % 4;
+                trees.deleteAll(source + "/g" + g);
+                for (int n = 0; n < 20; n += 3) {
+                    trees.put(source + "/g" + g + "/n" + n, "r" + round);
+                }
+            }
+            String difference =
+                    MaterializedChangelog.pollUntilEqual(
+                            () -> rows(source), () -> rows(sink), Duration.ofSeconds(30), () -> {});
+            assertThat(difference).as("sink tree vs source tree").isNull();
+        } finally {
+            job.cancel().get();
+        }
+    }
+}
