@@ -66,8 +66,8 @@ class ZooKeeperLatestStartITCase {
     }
 
     /**
-     * The reported case at parallelism 1, with reads slowed down (small batches, one in flight) so
-     * the walk is sure to be running when the burst starts.
+     * The reported case at parallelism 1, with reads slowed down (batches of 5 nodes) so the walk
+     * is sure to be running when the burst starts.
      */
     @Test
     void everyUpdateDuringTheFirstWalkIsReported() throws Exception {
@@ -209,7 +209,10 @@ class ZooKeeperLatestStartITCase {
                 trees.setPipelined(paths, value.getBytes(StandardCharsets.UTF_8), 500, 8);
                 String missing =
                         MaterializedChangelog.pollUntilEqual(
-                                () -> expected, () -> updated(rows, value), BOUND, () -> {});
+                                () -> expected,
+                                () -> updated(rows, value),
+                                BOUND,
+                                rows::assertNotFailed);
                 assertThat(missing)
                         .as(
                                 "run %d at parallelism %d: updates never reported (walk running"

@@ -101,7 +101,7 @@ public final class MaterializedChangelog implements AutoCloseable {
      */
     public void awaitEquals(Callable<Map<String, List<Object>>> truth, Duration timeout)
             throws Exception {
-        String difference = pollUntilEqual(truth, this::current, timeout, this::checkNotFailed);
+        String difference = pollUntilEqual(truth, this::current, timeout, this::assertNotFailed);
         if (difference != null) {
             throw new AssertionError(
                     "Materialized changelog differs from the tree after "
@@ -116,7 +116,8 @@ public final class MaterializedChangelog implements AutoCloseable {
         }
     }
 
-    private void checkNotFailed() {
+    /** Fails the test if the query failed. */
+    public void assertNotFailed() {
         if (failure != null) {
             throw new AssertionError("The query failed", failure);
         }

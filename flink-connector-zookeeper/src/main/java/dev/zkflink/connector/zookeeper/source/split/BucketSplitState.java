@@ -32,10 +32,12 @@ public final class BucketSplitState {
     /**
      * A walk starts from a watch added after {@code watchZxid}. The first such walk of a baseline
      * fixes its start point; walks after a reconnect or restore keep it, so changes made while the
-     * reader was disconnected or down are still emitted.
+     * reader was disconnected or down are still emitted. A lower {@code watchZxid} only comes from
+     * another ensemble (restored against one rebuilt with lower zxids): the start point moves down
+     * to it, since the old one would silence every change made there.
      */
     public void walkStarted(long watchZxid) {
-        if (baselinePending && baselineZxid == BucketSplit.NO_ZXID) {
+        if (baselinePending && (baselineZxid == BucketSplit.NO_ZXID || watchZxid < baselineZxid)) {
             baselineZxid = watchZxid;
         }
     }

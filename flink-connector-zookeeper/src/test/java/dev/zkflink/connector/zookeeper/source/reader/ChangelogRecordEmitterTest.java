@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -173,6 +174,17 @@ class ChangelogRecordEmitterTest {
         emitter.emitRecord(ZNodeObservation.resyncStart(1, 90), output, restored);
         see(restored, "a/z", "v1", stat(60, 60, 600), 1, true);
         assertThat(out).containsExactly("INSERT a/x v2@400", "INSERT a/z v1@600");
+    }
+
+    @Test
+    void aBaselineRestoredOnAnEnsembleWithLowerZxidsTakesItsStartPoint() throws Exception {
+        BucketSplitState s =
+                new BucketSplitState(new BucketSplit(0, 1, true, 0x5_0000_0100L, new HashMap<>()));
+        emitter.emitRecord(ZNodeObservation.resyncStart(1, 0x1_0000_0050L), output, s);
+        see(s, "a/x", "v1", stat(0x1_0000_0010L, 0x1_0000_0010L, 10), 1, true); // before it
+        see(s, "a/y", "v2", stat(0x1_0000_0010L, 0x1_0000_0060L, 60), 1, true); // after it
+        assertThat(out).containsExactly("INSERT a/y v2@60");
+        assertThat(s.toSplit().getBaselineZxid()).isEqualTo(0x1_0000_0050L);
     }
 
     @Test
