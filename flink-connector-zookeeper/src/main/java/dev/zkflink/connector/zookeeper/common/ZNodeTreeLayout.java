@@ -57,23 +57,40 @@ public final class ZNodeTreeLayout implements Serializable {
 
     /**
      * The children of a listed node as paths relative to the root, sorted (the walk order restores
-     * rely on), without ZooKeeper's own {@code /zookeeper} subtree when the root is {@code /}.
+     * rely on), without ZooKeeper's own {@code /zookeeper} subtree when the root is {@code /}. One
+     * copy of {@code names}, turned into paths in place; {@code names} itself is left as it is.
      */
     public List<String> childPaths(String parentRelative, List<String> names) {
-        List<String> sorted = new ArrayList<>(names);
-        Collections.sort(sorted);
-        List<String> paths = new ArrayList<>(sorted.size());
-        for (String name : sorted) {
-            if (parentRelative.isEmpty()) {
-                if (isSystemTopLevel(name)) {
-                    continue;
-                }
-                paths.add(name);
-            } else {
-                paths.add(parentRelative + "/" + name);
+        List<String> paths = new ArrayList<>(names);
+        Collections.sort(paths);
+        int kept = 0;
+        for (String name : paths) {
+            String path = childPath(parentRelative, name);
+            if (path != null) {
+                paths.set(kept++, path);
             }
         }
+        paths.subList(kept, paths.size()).clear();
         return paths;
+    }
+
+    /**
+     * The children of a listed node, sorted and consumed one by one: for listings that can be
+     * large. Takes over {@code names} (the listing as the server returned it) and empties it.
+     */
+    public ZNodeChildren children(String parentRelative, List<String> names) {
+        return new ZNodeChildren(this, parentRelative, names);
+    }
+
+    /**
+     * The path relative to the root of child {@code name} of {@code parentRelative}, or {@code
+     * null} for ZooKeeper's own {@code /zookeeper} subtree when the root is {@code /}.
+     */
+    public String childPath(String parentRelative, String name) {
+        if (parentRelative.isEmpty()) {
+            return isSystemTopLevel(name) ? null : name;
+        }
+        return parentRelative + "/" + name;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.zkflink.connector.zookeeper.source.enumerator;
 
 import dev.zkflink.connector.zookeeper.common.KeyMode;
 import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
+import dev.zkflink.connector.zookeeper.common.ZNodeChildren;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.source.split.SplitEntry;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
@@ -19,6 +20,9 @@ import java.util.List;
  * Cuts the tree into splits. It lists the root's children, and keeps descending while there are
  * fewer subtrees than {@code targetEntries} (so a root with one child still spreads over all
  * readers), then groups the subtrees into splits of similar entry counts.
+ *
+ * <p>Only the last level can be large (every level above it has fewer than {@code targetEntries}
+ * nodes), and it is held once: each child moves from its sorted listing straight into its split.
  */
 public final class SnapshotSplitPlanner {
     /** Descend at most this many levels while looking for enough subtrees. */
@@ -32,58 +36,73 @@ public final class SnapshotSplitPlanner {
 
     private final ZNodeTreeLayout layout;
     private final ZNodeBatchReader reader;
+    private long peakRetainedNames;
 
     public SnapshotSplitPlanner(ZNodeTreeLayout layout, ZNodeBatchReader reader) {
         this.layout = layout;
         this.reader = reader;
     }
 
+    /** The most child names (listings, levels, split entries) held at once while planning. */
+    long peakRetainedNames() {
+        return peakRetainedNames;
+    }
+
     public List<ZooKeeperSplit> plan(int parallelism) throws IOException {
         int targetEntries = Math.max(1, parallelism) * 8;
-        List<SplitEntry> entries = new ArrayList<>();
+        // Relative-path layout: the nodes expanded on the way down, read alone. Every level above
+        // the last one has fewer than targetEntries nodes, so these stay small.
+        List<SplitEntry> expanded = new ArrayList<>();
         List<String> level = Collections.singletonList("");
         int depth = 0;
         while (true) {
-            List<String> children = listChildren(level);
+            List<ZNodeChildren> children = listChildren(level);
             if (children == null) {
                 return Collections.emptyList(); // the root does not exist
+            }
+            long count = 0;
+            for (ZNodeChildren c : children) {
+                count += c.remaining();
             }
             if (layout.getKeyMode() == KeyMode.RELATIVE_PATH && depth >= 1) {
                 // These rows are expanded below; their own data is still to be read.
                 for (String node : level) {
-                    entries.add(SplitEntry.nodeOnly(node));
+                    expanded.add(SplitEntry.nodeOnly(node));
                 }
             }
+            peakRetainedNames = Math.max(peakRetainedNames, expanded.size() + level.size() + count);
             depth++;
-            level = children;
-            if (children.isEmpty()
-                    || children.size() >= targetEntries
+            if (count == 0
+                    || count >= targetEntries
                     || !layout.mayHaveRowsBelow(depth)
                     || depth >= MAX_PLANNING_DEPTH) {
-                break;
+                return group(expanded, children, parallelism);
+            }
+            level = new ArrayList<>((int) count);
+            for (ZNodeChildren c : children) {
+                while (c.hasNext()) {
+                    level.add(c.next());
+                }
             }
         }
-        for (String node : level) {
-            entries.add(SplitEntry.subtree(node));
-        }
-        return group(entries, parallelism);
     }
 
     /**
-     * Children (relative paths, sorted per parent) of all nodes; {@code null} if the root is gone.
+     * Children of all nodes, each listing sorted, in the order of {@code parents}; {@code null} if
+     * the root is gone.
      */
-    private List<String> listChildren(List<String> parents) throws IOException {
+    private List<ZNodeChildren> listChildren(List<String> parents) throws IOException {
         List<Op> ops = new ArrayList<>(parents.size());
         for (String p : parents) {
             ops.add(Op.getChildren(layout.absolute(p)));
         }
         List<OpResult> results = reader.read(ops);
-        List<String> children = new ArrayList<>();
+        List<ZNodeChildren> children = new ArrayList<>(parents.size());
         for (int i = 0; i < parents.size(); i++) {
             OpResult r = results.get(i);
             if (r instanceof OpResult.GetChildrenResult) {
-                children.addAll(
-                        layout.childPaths(
+                children.add(
+                        layout.children(
                                 parents.get(i), ((OpResult.GetChildrenResult) r).getChildren()));
             } else {
                 int err = ((OpResult.ErrorResult) r).getErr();
@@ -102,19 +121,56 @@ public final class SnapshotSplitPlanner {
         return children;
     }
 
-    static List<ZooKeeperSplit> group(List<SplitEntry> entries, int parallelism) {
-        if (entries.isEmpty()) {
+    /**
+     * The expanded nodes, then every listed child as a subtree, in consecutive splits of similar
+     * size. Each child moves from its listing into its split, so the last level is held once.
+     */
+    static List<ZooKeeperSplit> group(
+            List<SplitEntry> expanded, List<ZNodeChildren> subtrees, int parallelism) {
+        long total = expanded.size();
+        for (ZNodeChildren c : subtrees) {
+            total += c.remaining();
+        }
+        if (total == 0) {
             return Collections.emptyList();
         }
-        int wanted = Math.max(1, parallelism) * 4;
-        int perSplit = (entries.size() + wanted - 1) / wanted;
-        perSplit = Math.max(1, Math.min(MAX_ENTRIES_PER_SPLIT, perSplit));
-        List<ZooKeeperSplit> splits = new ArrayList<>();
-        for (int i = 0; i < entries.size(); i += perSplit) {
-            List<SplitEntry> slice =
-                    new ArrayList<>(entries.subList(i, Math.min(entries.size(), i + perSplit)));
-            splits.add(new ZooKeeperSplit("snapshot-" + splits.size(), slice));
+        long wanted = Math.max(1, parallelism) * 4L;
+        int perSplit =
+                (int) Math.max(1, Math.min(MAX_ENTRIES_PER_SPLIT, (total + wanted - 1) / wanted));
+        SplitCutter cutter = new SplitCutter(perSplit, total);
+        for (SplitEntry e : expanded) {
+            cutter.add(e);
         }
-        return splits;
+        for (ZNodeChildren c : subtrees) {
+            while (c.hasNext()) {
+                cutter.add(SplitEntry.subtree(c.next()));
+            }
+        }
+        return cutter.splits;
+    }
+
+    /** Fills splits of {@code perSplit} entries, in order. */
+    private static final class SplitCutter {
+        final List<ZooKeeperSplit> splits = new ArrayList<>();
+        final int perSplit;
+        long left;
+        List<SplitEntry> current;
+
+        SplitCutter(int perSplit, long total) {
+            this.perSplit = perSplit;
+            this.left = total;
+        }
+
+        void add(SplitEntry e) {
+            if (current == null) {
+                current = new ArrayList<>((int) Math.min(perSplit, left));
+            }
+            current.add(e);
+            left--;
+            if (current.size() == perSplit || left == 0) {
+                splits.add(new ZooKeeperSplit("snapshot-" + splits.size(), current));
+                current = null;
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.zkflink.connector.zookeeper.source.reader;
 
 import dev.zkflink.connector.zookeeper.common.KeyMode;
 import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
+import dev.zkflink.connector.zookeeper.common.ZNodeChildren;
 import dev.zkflink.connector.zookeeper.common.ZNodePaths;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperWakeUp;
@@ -20,27 +21,47 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * Walks all entries of a split breadth-first in one queue, with sorted children, a round of batched
- * reads at a time; reads of many small entries share requests. Nodes deleted while walking are
- * skipped. The order is fixed for an unchanged tree, which lets a restored reader skip the nodes it
- * already emitted.
+ * Walks all entries of a split depth-first in blocks, with sorted children, one round of batched
+ * reads per {@link #next}; reads of many small entries share requests. Nodes deleted while walking
+ * are skipped.
+ *
+ * <p>The walk cuts the entries into blocks of {@link #BLOCK} nodes and reads a block's rows; the
+ * children of the block's inner nodes, in order, form the next frame, which is cut into blocks and
+ * walked the same way before the block after it. So what the walk holds is one frame per level of
+ * the path it is on: the rest of the listings it is consuming and a block, never a whole level, and
+ * each listing once, shrinking as it is consumed.
+ *
+ * <p>The order of the rows depends only on the tree and {@link #BLOCK}, not on the round size or
+ * timing, so it is fixed for an unchanged tree and a restored reader can skip the rows it already
+ * emitted. With {@code levels} keys it is sorted order; up to {@link #BLOCK} nodes per level of a
+ * split it is breadth-first order, as the walker of earlier versions had.
  */
 final class SubtreeWalker {
+    /** Nodes per block. Part of the row order that restores skip by: do not change it. */
+    static final int BLOCK = 512;
+
     private final ZNodeTreeLayout layout;
     private final ZNodeBatchReader reader;
-    private final Deque<Pending> queue = new ArrayDeque<>();
+    private final boolean rowsDecideDescent;
+    private final Deque<Frame> frames = new ArrayDeque<>();
+    private long peakRetainedNames;
+
+    /**
+     * Planned reads the last round did not get to (the reader's byte budget cut it short, or a
+     * wake-up): they open the next round, so rows come out in planning order whatever the cut.
+     */
+    private Round carried;
 
     SubtreeWalker(ZNodeTreeLayout layout, ZNodeBatchReader reader, List<SplitEntry> entries) {
         this.layout = layout;
         this.reader = reader;
-        for (SplitEntry entry : entries) {
-            String relative = entry.getRelativePath();
-            enqueue(relative, ZNodePaths.depth(relative), entry.isWithDescendants());
-        }
+        this.rowsDecideDescent = layout.getKeyMode() == KeyMode.RELATIVE_PATH;
+        frames.push(new Frame(entries, null));
+        settle();
     }
 
     boolean hasNext() {
-        return !queue.isEmpty();
+        return !frames.isEmpty() || carried != null;
     }
 
     /**
@@ -49,82 +70,335 @@ final class SubtreeWalker {
      * returns no rows and leaves the walk where it was.
      */
     List<ZNodeRecord> next(int maxOps) throws IOException {
-        List<Pending> round = new ArrayList<>(Math.min(maxOps, queue.size()));
-        List<Op> ops = new ArrayList<>(round.size());
-        while (!queue.isEmpty() && ops.size() < maxOps) {
-            Pending p = queue.poll();
-            round.add(p);
-            String abs = layout.absolute(p.relative);
-            ops.add(p.list ? Op.getChildren(abs) : Op.getData(abs));
+        Round round = new Round(Math.max(1, maxOps));
+        if (carried != null) {
+            round.ops.addAll(carried.ops);
+            round.pending.addAll(carried.pending);
+            carried = null;
         }
-        List<OpResult> results;
-        try {
-            results = reader.readRound(ops);
-        } catch (ZooKeeperWakeUp.WokenUpException e) {
-            results = Collections.emptyList();
-        }
-        for (int i = round.size() - 1; i >= results.size(); i--) {
-            queue.addFirst(round.get(i)); // not read in this round: first in the next
-        }
+        plan(round);
+        observeRetained();
         List<ZNodeRecord> rows = new ArrayList<>();
-        for (int i = 0; i < results.size(); i++) {
-            Pending p = round.get(i);
-            OpResult r = results.get(i);
-            if (r instanceof OpResult.ErrorResult) {
-                int err = ((OpResult.ErrorResult) r).getErr();
-                if (err == KeeperException.Code.NONODE.intValue()) {
-                    continue; // deleted after its parent was listed
-                }
-                throw new IOException(
-                        String.format(
-                                "%s of '%s' failed with ZooKeeper code %s.",
-                                p.list ? "getChildren" : "getData",
-                                layout.absolute(p.relative),
-                                KeeperException.Code.get(err)));
+        if (!round.ops.isEmpty()) {
+            List<OpResult> results;
+            try {
+                results = reader.readRound(round.ops);
+            } catch (ZooKeeperWakeUp.WokenUpException e) {
+                results = Collections.emptyList();
             }
-            if (p.list) {
-                for (String child :
-                        layout.childPaths(
-                                p.relative, ((OpResult.GetChildrenResult) r).getChildren())) {
-                    enqueue(child, p.depth + 1, true);
-                }
-            } else {
-                OpResult.GetDataResult data = (OpResult.GetDataResult) r;
-                rows.add(
-                        new ZNodeRecord(
-                                p.relative,
-                                layout.absolute(p.relative),
-                                data.getData(),
-                                data.getStat()));
-                if (p.descend
-                        && layout.getKeyMode() == KeyMode.RELATIVE_PATH
-                        && data.getStat().getNumChildren() > 0) {
-                    queue.add(new Pending(p.relative, p.depth, true, true));
-                }
+            for (int i = 0; i < results.size(); i++) {
+                round.pending.get(i).apply(results.get(i), rows);
             }
+            if (results.size() < round.ops.size()) {
+                carried = new Round(round.maxOps);
+                carried.ops.addAll(round.ops.subList(results.size(), round.ops.size()));
+                carried.pending.addAll(round.pending.subList(results.size(), round.ops.size()));
+            }
+            observeRetained();
         }
+        settle();
+        observeRetained();
         return rows;
     }
 
-    private void enqueue(String relative, int depth, boolean descend) {
-        if (layout.isRow(depth)) {
-            queue.add(new Pending(relative, depth, false, descend));
-        } else if (descend && layout.mayHaveRowsBelow(depth)) {
-            queue.add(new Pending(relative, depth, true, true));
+    /** The most child names (in listings, blocks and parents to list) held at once so far. */
+    long peakRetainedNames() {
+        return peakRetainedNames;
+    }
+
+    private void plan(Round round) {
+        while (round.hasRoom()) {
+            settle();
+            Frame frame = frames.peek();
+            if (frame == null) {
+                return;
+            }
+            if (frame.mayList() && frame.available() < round.readAhead()) {
+                requestListings(frame, round); // read ahead, so the next blocks can be cut
+                continue;
+            }
+            Block block = frame.block;
+            if (block == null || block.planned == block.size) {
+                return; // waiting for listings or for the rows that decide the descent
+            }
+            planNode(block, round);
         }
     }
 
-    private static final class Pending {
-        final String relative;
-        final int depth;
-        final boolean list;
-        final boolean descend;
+    /** Moves on as far as it can without reading: resolves blocks, cuts new ones, drops frames. */
+    private void settle() {
+        while (!frames.isEmpty()) {
+            Frame frame = frames.peek();
+            Block block = frame.block;
+            if (block != null) {
+                if (block.planned < block.size || block.undecided > 0) {
+                    return;
+                }
+                frame.block = null;
+                List<String> inner = block.innerPaths();
+                if (!inner.isEmpty()) {
+                    frames.push(new Frame(null, inner));
+                }
+            } else if (frame.canCutBlock()) {
+                frame.block = frame.cutBlock();
+            } else if (frame.isDone()) {
+                frames.pop();
+            } else {
+                return; // listings to request or in flight
+            }
+        }
+    }
 
-        Pending(String relative, int depth, boolean list, boolean descend) {
-            this.relative = relative;
-            this.depth = depth;
-            this.list = list;
-            this.descend = descend;
+    private void planNode(Block block, Round round) {
+        int i = block.planned++;
+        String relative = block.paths[i];
+        int depth = ZNodePaths.depth(relative);
+        if (layout.isRow(depth)) {
+            boolean decides = block.descend[i] && rowsDecideDescent;
+            if (decides) {
+                block.undecided++;
+            }
+            round.add(Op.getData(layout.absolute(relative)), new DataRead(block, i, decides));
+        } else if (block.descend[i] && layout.mayHaveRowsBelow(depth)) {
+            block.inner[i] = true;
+        }
+    }
+
+    private void requestListings(Frame frame, Round round) {
+        long perListing = frame.listings == 0 ? 0 : frame.listedNames / frame.listings;
+        long wanted = round.readAhead() - frame.available();
+        long count =
+                frame.listings == 0
+                        ? 1 // probe first: one listing may be huge
+                        : (wanted + Math.max(1, perListing) - 1) / Math.max(1, perListing);
+        count = Math.max(1, Math.min(count, Math.min(round.room(), frame.parentsLeft())));
+        for (long i = 0; i < count; i++) {
+            String parent = frame.parents.set(frame.nextParent++, null);
+            frame.listingsInFlight++;
+            round.add(Op.getChildren(layout.absolute(parent)), new Listing(frame, parent));
+        }
+    }
+
+    private void observeRetained() {
+        long held = 0;
+        for (Frame frame : frames) {
+            held += frame.retainedNames();
+        }
+        peakRetainedNames = Math.max(peakRetainedNames, held);
+    }
+
+    private IOException failed(String what, String relative, OpResult.ErrorResult r) {
+        return new IOException(
+                String.format(
+                        "%s of '%s' failed with ZooKeeper code %s.",
+                        what, layout.absolute(relative), KeeperException.Code.get(r.getErr())));
+    }
+
+    private static boolean isNoNode(OpResult r) {
+        return r instanceof OpResult.ErrorResult
+                && ((OpResult.ErrorResult) r).getErr() == KeeperException.Code.NONODE.intValue();
+    }
+
+    /**
+     * The nodes of one level of the current path: the split's entries, or the children of the inner
+     * nodes of the block above, listed a few at a time ahead of use and consumed in blocks.
+     */
+    private static final class Frame {
+        private final List<SplitEntry> entries;
+        private int nextEntry;
+
+        private final List<String> parents;
+        private int nextParent;
+        private final Deque<ZNodeChildren> listed = new ArrayDeque<>();
+        private long listedLeft;
+        private int listingsInFlight;
+        private long listings;
+        private long listedNames;
+
+        private Block block;
+
+        Frame(List<SplitEntry> entries, List<String> parents) {
+            this.entries = entries;
+            this.parents = parents;
+        }
+
+        boolean mayList() {
+            return parentsLeft() > 0 && listingsInFlight == 0;
+        }
+
+        int parentsLeft() {
+            return parents == null ? 0 : parents.size() - nextParent;
+        }
+
+        long available() {
+            if (entries != null) {
+                return entries.size() - nextEntry;
+            }
+            return listedLeft;
+        }
+
+        /** A block is the next {@link #BLOCK} nodes, or all that are left: never fewer. */
+        boolean canCutBlock() {
+            long available = available();
+            return available >= BLOCK
+                    || (available > 0 && parentsLeft() == 0 && listingsInFlight == 0);
+        }
+
+        boolean isDone() {
+            return available() == 0 && parentsLeft() == 0 && listingsInFlight == 0;
+        }
+
+        Block cutBlock() {
+            int size = (int) Math.min(BLOCK, available());
+            Block b = new Block(size);
+            for (int i = 0; i < size; i++) {
+                if (entries != null) {
+                    SplitEntry e = entries.get(nextEntry++);
+                    b.paths[i] = e.getRelativePath();
+                    b.descend[i] = e.isWithDescendants();
+                } else {
+                    ZNodeChildren head = listed.peek();
+                    b.paths[i] = head.next();
+                    listedLeft--;
+                    b.descend[i] = true;
+                    if (!head.hasNext()) {
+                        listed.poll();
+                    }
+                }
+            }
+            return b;
+        }
+
+        void listed(String parent, List<String> names, ZNodeTreeLayout layout) {
+            ZNodeChildren children = layout.children(parent, names);
+            listings++;
+            listedNames += children.remaining();
+            listedLeft += children.remaining();
+            if (children.hasNext()) {
+                listed.add(children);
+            }
+        }
+
+        long retainedNames() {
+            long n = entries == null ? available() + parentsLeft() : 0;
+            return n + (block == null ? 0 : block.size);
+        }
+    }
+
+    /** Up to {@link #BLOCK} consecutive nodes of a frame, and which of them have rows below. */
+    private static final class Block {
+        final int size;
+        final String[] paths;
+        final boolean[] descend;
+        final boolean[] inner;
+        int planned;
+
+        /** Rows read in this round whose child count decides whether they are inner. */
+        int undecided;
+
+        Block(int size) {
+            this.size = size;
+            this.paths = new String[size];
+            this.descend = new boolean[size];
+            this.inner = new boolean[size];
+        }
+
+        List<String> innerPaths() {
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                if (inner[i]) {
+                    out.add(paths[i]);
+                }
+            }
+            return out;
+        }
+    }
+
+    /** The reads of one round and what to do with each result, in the same order. */
+    private static final class Round {
+        final int maxOps;
+        final List<Op> ops = new ArrayList<>();
+        final List<PendingRead> pending = new ArrayList<>();
+
+        Round(int maxOps) {
+            this.maxOps = maxOps;
+        }
+
+        boolean hasRoom() {
+            return ops.size() < maxOps;
+        }
+
+        int room() {
+            return maxOps - ops.size();
+        }
+
+        /** Names a frame lists ahead of use: enough to cut the blocks of two full rounds. */
+        long readAhead() {
+            return 2L * Math.max(BLOCK, maxOps);
+        }
+
+        void add(Op op, PendingRead read) {
+            ops.add(op);
+            pending.add(read);
+        }
+    }
+
+    private interface PendingRead {
+        void apply(OpResult result, List<ZNodeRecord> rows) throws IOException;
+    }
+
+    private final class DataRead implements PendingRead {
+        private final Block block;
+        private final int index;
+        private final boolean decides;
+
+        DataRead(Block block, int index, boolean decides) {
+            this.block = block;
+            this.index = index;
+            this.decides = decides;
+        }
+
+        @Override
+        public void apply(OpResult r, List<ZNodeRecord> rows) throws IOException {
+            String relative = block.paths[index];
+            if (decides) {
+                block.undecided--;
+            }
+            if (isNoNode(r)) {
+                return; // deleted after its parent was listed
+            }
+            if (r instanceof OpResult.ErrorResult) {
+                throw failed("getData", relative, (OpResult.ErrorResult) r);
+            }
+            OpResult.GetDataResult data = (OpResult.GetDataResult) r;
+            rows.add(
+                    new ZNodeRecord(
+                            relative, layout.absolute(relative), data.getData(), data.getStat()));
+            if (decides && data.getStat().getNumChildren() > 0) {
+                block.inner[index] = true;
+            }
+        }
+    }
+
+    private final class Listing implements PendingRead {
+        private final Frame frame;
+        private final String parent;
+
+        Listing(Frame frame, String parent) {
+            this.frame = frame;
+            this.parent = parent;
+        }
+
+        @Override
+        public void apply(OpResult r, List<ZNodeRecord> rows) throws IOException {
+            frame.listingsInFlight--;
+            if (isNoNode(r)) {
+                return; // deleted after its parent was listed
+            }
+            if (r instanceof OpResult.ErrorResult) {
+                throw failed("getChildren", parent, (OpResult.ErrorResult) r);
+            }
+            frame.listed(parent, ((OpResult.GetChildrenResult) r).getChildren(), layout);
         }
     }
 }

@@ -10,12 +10,20 @@ import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplitState;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** Snapshot reader: one fetcher thread reads splits; the task thread decodes and emits rows. */
 public final class ZooKeeperSourceReader<T>
         extends SingleThreadMultiplexSourceReaderBase<
                 ZNodeRecord, T, ZooKeeperSplit, ZooKeeperSplitState> {
+    private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperSourceReader.class);
+
+    private final ZNodeTreeLayout layout;
 
     public ZooKeeperSourceReader(
             ZNodeTreeLayout layout,
@@ -27,6 +35,27 @@ public final class ZooKeeperSourceReader<T>
                 new ZooKeeperRecordEmitter<>(deserializer),
                 context.getConfiguration(),
                 context);
+        this.layout = layout;
+    }
+
+    /** Splits restored from older state are made resumable before the state and reader see them. */
+    @Override
+    public void addSplits(List<ZooKeeperSplit> splits) {
+        List<ZooKeeperSplit> resumable = new ArrayList<>(splits.size());
+        for (ZooKeeperSplit split : splits) {
+            ZooKeeperSplit r = split.resumableIn(layout.getKeyMode());
+            if (r != split) {
+                LOG.warn(
+                        "Split {} was checkpointed by an earlier version that walked {} in another"
+                                + " order; reading it again from its first node (its first {}"
+                                + " rows may be emitted twice).",
+                        split.splitId(),
+                        layout,
+                        split.getNodesEmitted());
+            }
+            resumable.add(r);
+        }
+        super.addSplits(resumable);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.zkflink.connector.zookeeper.source.split;
 
+import dev.zkflink.connector.zookeeper.common.KeyMode;
+
 import org.apache.flink.api.connector.source.SourceSplit;
 
 import java.util.Collections;
@@ -9,24 +11,61 @@ import java.util.Objects;
 /**
  * A slice of the snapshot: a list of {@link SplitEntry subtrees}, plus how far a reader got.
  *
- * <p>A reader walks all entries of a split breadth-first, in one queue, with children in sorted
- * order, so the order of the nodes it emits is fixed for an unchanged tree. Progress is therefore
+ * <p>A reader walks all entries of a split in a fixed order (depth-first in blocks, children
+ * sorted), so the order of the nodes it emits is fixed for an unchanged tree. Progress is therefore
  * one number: how many nodes were emitted. A restored reader walks the split again and skips that
  * many (exact as long as that part of the tree did not change meanwhile).
+ *
+ * <p>Splits checkpointed by builds that walked breadth-first counted in that order, which differs
+ * for {@code relative-path} trees with wide levels: see {@link #countedInAnOlderOrder()}.
  */
 public final class ZooKeeperSplit implements SourceSplit {
     private final String splitId;
     private final List<SplitEntry> entries;
     private final long nodesEmitted;
+    private final boolean countedInAnOlderOrder;
 
     public ZooKeeperSplit(String splitId, List<SplitEntry> entries) {
         this(splitId, entries, 0);
     }
 
     public ZooKeeperSplit(String splitId, List<SplitEntry> entries, long nodesEmitted) {
+        this(splitId, entries, nodesEmitted, false);
+    }
+
+    /**
+     * @param countedInAnOlderOrder restored from state that counted in breadth-first order
+     */
+    public ZooKeeperSplit(
+            String splitId,
+            List<SplitEntry> entries,
+            long nodesEmitted,
+            boolean countedInAnOlderOrder) {
         this.splitId = splitId;
         this.entries = Collections.unmodifiableList(entries);
         this.nodesEmitted = nodesEmitted;
+        this.countedInAnOlderOrder = countedInAnOlderOrder;
+    }
+
+    /**
+     * Whether {@link #getNodesEmitted()} counts nodes in the breadth-first order of builds before
+     * the depth-first walk (state version 1). That order is the current one in {@code levels} mode,
+     * not always in {@code relative-path} mode.
+     */
+    public boolean countedInAnOlderOrder() {
+        return countedInAnOlderOrder;
+    }
+
+    /**
+     * This split as a reader of {@code keyMode} trees can resume it exactly: a {@code
+     * relative-path} split counted in the older order starts again from its first node, since
+     * skipping by that count could skip nodes never emitted (re-emitting some is the safe side).
+     */
+    public ZooKeeperSplit resumableIn(KeyMode keyMode) {
+        if (countedInAnOlderOrder && keyMode == KeyMode.RELATIVE_PATH && nodesEmitted > 0) {
+            return new ZooKeeperSplit(splitId, entries, 0, false);
+        }
+        return this;
     }
 
     @Override

@@ -6,14 +6,25 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 
 import java.io.IOException;
 
-/** Versioned serializer for {@link ZooKeeperSplit}. Version 1: id, entries, nodes emitted. */
+/**
+ * Versioned serializer for {@link ZooKeeperSplit}.
+ *
+ * <ul>
+ *   <li>Version 1: id, entries, nodes emitted, counted in the breadth-first walk order.
+ *   <li>Version 2: the same bytes; nodes emitted are counted in the depth-first block order of
+ *       {@code SubtreeWalker}. Version 1 splits are marked {@link
+ *       ZooKeeperSplit#countedInAnOlderOrder()}.
+ * </ul>
+ */
 public final class ZooKeeperSplitSerializer implements SimpleVersionedSerializer<ZooKeeperSplit> {
     public static final ZooKeeperSplitSerializer INSTANCE = new ZooKeeperSplitSerializer();
-    public static final int VERSION = 1;
+    public static final int VERSION_1 = 1;
+    public static final int VERSION_2 = 2;
+    public static final int CURRENT_VERSION = VERSION_2;
 
     @Override
     public int getVersion() {
-        return VERSION;
+        return CURRENT_VERSION;
     }
 
     @Override
@@ -25,15 +36,27 @@ public final class ZooKeeperSplitSerializer implements SimpleVersionedSerializer
 
     @Override
     public ZooKeeperSplit deserialize(int version, byte[] serialized) throws IOException {
-        if (version != VERSION) {
-            throw new IOException(
-                    "Unknown ZooKeeperSplit serializer version "
-                            + version
-                            + " (this build reads "
-                            + VERSION
-                            + ")");
+        boolean olderOrder;
+        switch (version) {
+            case VERSION_1:
+                olderOrder = true;
+                break;
+            case VERSION_2:
+                olderOrder = false;
+                break;
+            default:
+                throw new IOException(
+                        "Unknown ZooKeeperSplit serializer version "
+                                + version
+                                + " (this build reads "
+                                + VERSION_1
+                                + " to "
+                                + CURRENT_VERSION
+                                + ")");
         }
-        return read(new DataInputDeserializer(serialized));
+        ZooKeeperSplit split = read(new DataInputDeserializer(serialized));
+        return new ZooKeeperSplit(
+                split.splitId(), split.getEntries(), split.getNodesEmitted(), olderOrder);
     }
 
     static void write(DataOutputSerializer out, ZooKeeperSplit split) throws IOException {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,14 +27,28 @@ class SnapshotSplitPlannerITCase {
         ZooKeeperTrees trees = ZK.trees();
         // One top-level node holding everything: planning must descend to spread the work.
         trees.createGrid("/one/only", 20, 10);
+        // One parent holding many: its child list is the whole plan.
+        List<String> names = new ArrayList<>();
+        List<byte[]> data = new ArrayList<>();
+        for (int i = 0; i < WIDE; i++) {
+            names.add(String.format("c-%05d", i));
+            data.add(new byte[0]);
+        }
+        trees.createChildren("/wide/only", names, data);
     }
+
+    private static final int WIDE = 20_000;
 
     private static List<ZooKeeperSplit> plan(ZNodeTreeLayout layout, int parallelism)
             throws Exception {
+        return planner(layout).plan(parallelism);
+    }
+
+    private static SnapshotSplitPlanner planner(ZNodeTreeLayout layout) {
         ZooKeeperConnectionOptions options =
                 ZooKeeperConnectionOptions.builder().setHosts(ZK.connectString()).build();
         ZNodeBatchReader reader = new ZNodeBatchReader(ZK.trees().client(), options, 100, 1);
-        return new SnapshotSplitPlanner(layout, reader).plan(parallelism);
+        return new SnapshotSplitPlanner(layout, reader);
     }
 
     private static List<SplitEntry> entries(List<ZooKeeperSplit> splits) {
@@ -69,6 +84,30 @@ class SnapshotSplitPlannerITCase {
         assertThat(entries).contains(SplitEntry.nodeOnly("only"));
         assertThat(entries).filteredOn(SplitEntry::isWithDescendants).hasSize(20);
         assertThat(entries).hasSize(21);
+    }
+
+    @Test
+    void aWideParentIsHeldOnceWhilePlanning() throws Exception {
+        for (ZNodeTreeLayout layout :
+                Arrays.asList(
+                        ZNodeTreeLayout.levels("/wide", 2),
+                        ZNodeTreeLayout.wholeSubtree("/wide"))) {
+            SnapshotSplitPlanner planner = planner(layout);
+            List<ZooKeeperSplit> splits = planner.plan(1);
+
+            List<SplitEntry> subtrees = new ArrayList<>();
+            for (SplitEntry e : entries(splits)) {
+                if (e.isWithDescendants()) {
+                    subtrees.add(e);
+                }
+            }
+            assertThat(subtrees).hasSize(WIDE);
+            assertThat(subtrees.get(0).getRelativePath()).isEqualTo("only/c-00000");
+            assertThat(subtrees.get(WIDE - 1).getRelativePath()).isEqualTo("only/c-19999");
+            assertThat(splits).allMatch(s -> s.getEntries().size() <= 8192);
+            // The listing becomes the split entries; no second list of the same size next to it.
+            assertThat(planner.peakRetainedNames()).isBetween((long) WIDE, WIDE + 100L);
+        }
     }
 
     @Test

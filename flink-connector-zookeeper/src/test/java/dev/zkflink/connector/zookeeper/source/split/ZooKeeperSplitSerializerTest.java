@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.source.split;
 
+import dev.zkflink.connector.zookeeper.common.KeyMode;
 import dev.zkflink.connector.zookeeper.source.enumerator.ZooKeeperEnumeratorState;
 import dev.zkflink.connector.zookeeper.source.enumerator.ZooKeeperEnumeratorStateSerializer;
 
@@ -64,5 +65,26 @@ class ZooKeeperSplitSerializerTest {
         assertThat(empty.getRemainingSplits()).isEmpty();
         assertThatThrownBy(() -> serializer.deserialize(2, new byte[0]))
                 .hasMessageContaining("version 2");
+    }
+
+    /** Bytes written by the version 1 serializer (breadth-first walk order), committed. */
+    @Test
+    void version1SplitsRestoreAndRestartWhereTheWalkOrderChanged() throws IOException {
+        ZooKeeperSplit v1 =
+                ZooKeeperSplitSerializer.INSTANCE.deserialize(
+                        ZooKeeperSplitSerializer.VERSION_1,
+                        BucketSplitSerializerTest.golden("zookeeper-split-v1.base64"));
+        assertThat(v1.splitId()).isEqualTo("split-7");
+        assertThat(v1.getEntries())
+                .containsExactly(SplitEntry.subtree("svc-a"), SplitEntry.subtree("svc-b"));
+        assertThat(v1.getNodesEmitted()).isEqualTo(1234);
+        assertThat(v1.countedInAnOlderOrder()).isTrue();
+        // levels mode walks in the same (sorted) order as before: resumed where it was.
+        assertThat(v1.resumableIn(KeyMode.LEVELS).getNodesEmitted()).isEqualTo(1234);
+        // relative-path mode may not: read again from the first node, never skipping unread ones.
+        ZooKeeperSplit again = v1.resumableIn(KeyMode.RELATIVE_PATH);
+        assertThat(again.getNodesEmitted()).isZero();
+        assertThat(again.getEntries()).isEqualTo(v1.getEntries());
+        assertThat(split().resumableIn(KeyMode.RELATIVE_PATH).getNodesEmitted()).isEqualTo(42);
     }
 }
