@@ -13,6 +13,7 @@ import org.apache.flink.core.execution.CheckpointType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.functions.FunctionContext;
 import org.apache.flink.table.functions.ScalarFunction;
 import org.apache.flink.test.junit5.InjectClusterClient;
 
@@ -28,6 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -59,6 +61,12 @@ class ZooKeeperExactlyOnceFailoverITCase extends ZooKeeperTableTestBase {
         static final AtomicBoolean FAILED = new AtomicBoolean();
         static final Set<String> SEEN = ConcurrentHashMap.newKeySet();
         static final AtomicLong ROWS = new AtomicLong();
+        static final AtomicInteger OPENS = new AtomicInteger();
+
+        @Override
+        public void open(FunctionContext context) {
+            OPENS.incrementAndGet(); // once per subtask start: counts restarts
+        }
 
         public String eval(String rel, String data) {
             ROWS.incrementAndGet();
@@ -123,6 +131,39 @@ class ZooKeeperExactlyOnceFailoverITCase extends ZooKeeperTableTestBase {
                     .isNull();
             assertThat(trees.exists(m.a + "/" + STALE)).isFalse();
             m.assertRestoredFromTheCheckpoint();
+        } finally {
+            m.cancel();
+        }
+    }
+
+    /**
+     * A commit that meets ConnectionLoss (the server is down when the checkpoint completes) is
+     * retried in place under 'sink.max-retries' and 'sink.retry.timeout', as at-least-once writes
+     * are: the commit lands once the server is back, without a task failover.
+     */
+    @Test
+    void exactlyOnceCommitRidesOutAServerRestart(@InjectClusterClient ClusterClient<?> cluster)
+            throws Exception {
+        Mirror m = new Mirror("eo-commit-restart", "exactly-once", cluster);
+        try {
+            m.checkpointUntilMirrored();
+            int opens = FailOnNextRowOf.OPENS.get();
+            trees.put(m.a + "/" + STALE, STALE_DATA);
+            awaitTrue(() -> FailOnNextRowOf.SEEN.contains(STALE), "the job read " + STALE);
+            server.stop();
+            try {
+                m.checkpoint(); // completes without ZooKeeper; its commit cannot
+                Thread.sleep(2_000); // the commit retries with backoff meanwhile
+            } finally {
+                server.restart();
+            }
+            awaitTrue(() -> trees.exists(m.b + "/" + STALE), STALE + " committed to B");
+            assertThat(
+                            MaterializedChangelog.pollUntilEqual(
+                                    () -> rows(m.a), () -> rows(m.b), SETTLE, () -> {}))
+                    .as("B differs from A")
+                    .isNull();
+            assertThat(FailOnNextRowOf.OPENS.get()).as("task restarts").isEqualTo(opens);
         } finally {
             m.cancel();
         }
