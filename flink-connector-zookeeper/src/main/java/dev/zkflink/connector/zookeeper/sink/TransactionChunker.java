@@ -25,8 +25,12 @@ final class TransactionChunker {
         for (ZNodeMutation m : mutations) {
             long size = estimate(m);
             boolean removesSubtree = m.isDelete();
+            // A write of a path this chunk deletes too (the exactly-once committable of an
+            // interval that deleted and re-wrote a key) would be planned as if the node still
+            // existed: setData after the delete, NONODE on every try.
             boolean conflict =
-                    hasAncestorIn(m.getPath(), deletes)
+                    deletes.contains(m.getPath())
+                            || hasAncestorIn(m.getPath(), deletes)
                             || (removesSubtree && coveredPaths.contains(m.getPath()));
             if (!current.isEmpty() && (bytes + size > requestBudget || conflict)) {
                 chunks.add(current);

@@ -19,6 +19,9 @@ public final class ZNodeCommittableSerializer
     static final int VERSION_1 = 1;
     static final int CURRENT_VERSION = VERSION_1;
 
+    /** {@code writeUTF} holds at most this many bytes; writers refuse longer paths up front. */
+    static final int MAX_PATH_BYTES = 65_535;
+
     @Override
     public int getVersion() {
         return CURRENT_VERSION;
@@ -53,6 +56,16 @@ public final class ZNodeCommittableSerializer
                                 + CURRENT_VERSION
                                 + ".");
         }
+    }
+
+    /** Bytes {@code writeUTF} needs for the path (modified UTF-8). */
+    static int encodedLength(String path) {
+        int bytes = 0;
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            bytes += c >= 0x0001 && c <= 0x007F ? 1 : c <= 0x07FF ? 2 : 3;
+        }
+        return bytes;
     }
 
     private static ZNodeCommittable readVersion1(DataInputDeserializer in) throws IOException {

@@ -1,5 +1,7 @@
 package dev.zkflink.connector.zookeeper.sink;
 
+import dev.zkflink.connector.zookeeper.common.ZNodePaths;
+
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 
 import java.io.IOException;
@@ -45,6 +47,7 @@ final class ZooKeeperCommittingSinkWriter<IN>
             return;
         }
         ZooKeeperSinkWriter.checkSize(mutation, rootPath, juteMaxBuffer);
+        checkPathFitsState(mutation);
         ZNodeMutation earlier = segment.get(mutation.getPath());
         if (earlier != null && earlier.isDelete() && !mutation.isDelete()) {
             closedSegments.addAll(segment.values());
@@ -66,6 +69,22 @@ final class ZooKeeperCommittingSinkWriter<IN>
                                     + "the checkpoint completes: checkpoint more often, or raise "
                                     + "'sink.buffer-flush.max-bytes' (and the TaskManager heap).",
                             options.getBufferFlushMaxBytes()));
+        }
+    }
+
+    /** Caught here, naming the row, rather than as a failing checkpoint, again on each restart. */
+    private void checkPathFitsState(ZNodeMutation m) throws IOException {
+        int bytes = ZNodeCommittableSerializer.encodedLength(m.getPath());
+        if (bytes > ZNodeCommittableSerializer.MAX_PATH_BYTES) {
+            throw new IOException(
+                    String.format(
+                            "The row with key '%.200s...' maps to a path of %d bytes. With "
+                                    + "'sink.delivery-guarantee' = 'exactly-once' paths are kept in "
+                                    + "checkpoint state, which holds at most %d bytes per path. The "
+                                    + "row was not written. Shorten the key, or use 'at-least-once'.",
+                            ZNodePaths.relativize(rootPath, m.getPath()),
+                            bytes,
+                            ZNodeCommittableSerializer.MAX_PATH_BYTES));
         }
     }
 

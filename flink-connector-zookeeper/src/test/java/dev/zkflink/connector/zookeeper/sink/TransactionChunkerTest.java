@@ -56,4 +56,20 @@ class TransactionChunkerTest {
                 .containsExactly("/t/a/b", "/t/y");
         assertThat(chunks.get(2)).extracting(ZNodeMutation::getPath).containsExactly("/t/y");
     }
+
+    /** A path deleted and written again: planning the write must see the delete done. */
+    @Test
+    void aDeleteAndAWriteOfTheSamePathNeverShareATransaction() {
+        List<List<ZNodeMutation>> chunks =
+                chunk(
+                        Arrays.asList(
+                                ZNodeMutation.upsert("/t/x", new byte[1]),
+                                ZNodeMutation.delete("/t/k"),
+                                ZNodeMutation.upsert("/t/k", new byte[1])));
+        assertThat(chunks).hasSize(2);
+        assertThat(chunks.get(0))
+                .extracting(ZNodeMutation::getPath)
+                .containsExactly("/t/x", "/t/k");
+        assertThat(chunks.get(1)).extracting(ZNodeMutation::getPath).containsExactly("/t/k");
+    }
 }
