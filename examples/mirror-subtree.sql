@@ -49,7 +49,11 @@ CREATE TABLE sink_tree (
   'key.mode' = 'relative-path',
   'format' = 'raw',
   'sink.parallelism' = '1',
-  'sink.delivery-guarantee' = 'at-least-once'
+  -- Written only for completed checkpoints (a Sink V2 committer): after a failover from a
+  -- checkpoint, no row that the restored source can no longer delete is left on B.
+  'sink.delivery-guarantee' = 'exactly-once',
+  -- exactly-once holds one checkpoint interval's changes (collapsed per path) until they commit.
+  'sink.buffer-flush.max-bytes' = '64 mb'
 );
 
 -- The source's upsert key is rel, the sink's PRIMARY KEY: no ON CONFLICT clause is needed.

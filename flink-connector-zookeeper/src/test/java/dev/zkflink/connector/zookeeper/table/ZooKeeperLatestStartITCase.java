@@ -122,7 +122,6 @@ class ZooKeeperLatestStartITCase {
                 if (sinkJob != null) {
                     sinkJob.await();
                 }
-                trees.deleteAll("/latest/stress-" + run);
             }
             churn.stop();
             background.awaitTree(trees, churnRoot);
