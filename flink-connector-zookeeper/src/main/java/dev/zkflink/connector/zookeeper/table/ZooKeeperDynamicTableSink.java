@@ -42,11 +42,16 @@ final class ZooKeeperDynamicTableSink implements DynamicTableSink {
 
     @Override
     public ChangelogMode getChangelogMode(ChangelogMode requestedMode) {
-        // Upsert by primary key: UPDATE_BEFORE carries nothing a znode needs.
+        // Upsert by primary key: UPDATE_BEFORE carries nothing a znode needs, and a delete needs
+        // only the key. Accepting key-only deletes keeps the planner from adding a
+        // ChangelogNormalize in front of the sink for an upsert source (such as a live zookeeper
+        // table): its hash exchange would reorder rows of different keys, and a relative-path
+        // sink's subtree delete depends on the order of a parent's and its children's rows.
         return ChangelogMode.newBuilder()
                 .addContainedKind(RowKind.INSERT)
                 .addContainedKind(RowKind.UPDATE_AFTER)
                 .addContainedKind(RowKind.DELETE)
+                .keyOnlyDeletes(true)
                 .build();
     }
 

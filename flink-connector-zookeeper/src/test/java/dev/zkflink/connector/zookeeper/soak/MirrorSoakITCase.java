@@ -23,8 +23,7 @@ class MirrorSoakITCase {
         String failovers = System.getProperty("soak.failovers");
         settings.failovers = failovers == null ? null : Boolean.parseBoolean(failovers);
         settings.maxCycles = 1;
-        // Deleting parents diverges without any fault (MirrorSubtreeITCase); on once that is fixed.
-        settings.parentDeletes = false;
+        settings.parentDeletes = true; // whole groups deleted and refilled (MirrorSubtreeITCase)
         MirrorSoak.Report report = MirrorSoak.run(settings, System.out);
 
         assertThat(report.divergences).as("divergence between B and A").isEmpty();

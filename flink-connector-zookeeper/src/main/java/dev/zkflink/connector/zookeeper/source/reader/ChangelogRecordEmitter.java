@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.source.reader;
 
+import dev.zkflink.connector.zookeeper.common.KeyMode;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.source.ChangeKind;
 import dev.zkflink.connector.zookeeper.source.ZNodeDeserializer;
@@ -14,7 +15,9 @@ import org.apache.flink.util.Collector;
 
 import org.apache.zookeeper.data.Stat;
 
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,7 +33,13 @@ import java.util.Map;
  *   <li>anything else (a read that saw nothing new): nothing.
  * </ul>
  *
- * Records carry the node's {@code mtime} as their timestamp.
+ * <p>When rows can lie below rows (relative-path keys), a delete of a row (gone, or deleted and
+ * created again) is followed by deletes of the rows tracked below it, which are gone with it: a
+ * consumer such as the relative-path sink deletes the whole subtree anyway. The fetcher is then
+ * asked to read that subtree again ({@link SubtreeRereads}), so every row still below it is
+ * inserted again after those deletes, whichever order the reads before happened in.
+ *
+ * <p>Records carry the node's {@code mtime} as their timestamp.
  */
 final class ChangelogRecordEmitter<T>
         implements RecordEmitter<ZNodeObservation, T, BucketSplitState> {
@@ -38,17 +47,22 @@ final class ChangelogRecordEmitter<T>
     private final ZNodeDeserializer<T> deserializer;
     private final boolean trackChildren;
     private final ChangelogReaderMetrics metrics;
+    private final SubtreeRereads rereads;
+    private final boolean rowsBelowRows;
     private final TimestampedCollector<T> collector = new TimestampedCollector<>();
 
     ChangelogRecordEmitter(
             ZNodeTreeLayout layout,
             ZNodeDeserializer<T> deserializer,
             boolean trackChildren,
-            ChangelogReaderMetrics metrics) {
+            ChangelogReaderMetrics metrics,
+            SubtreeRereads rereads) {
         this.layout = layout;
         this.deserializer = deserializer;
         this.trackChildren = trackChildren;
         this.metrics = metrics;
+        this.rereads = rereads;
+        this.rowsBelowRows = layout.getKeyMode() == KeyMode.RELATIVE_PATH;
     }
 
     @Override
@@ -69,16 +83,17 @@ final class ChangelogRecordEmitter<T>
         boolean silent = known == null && stat != null && isBaseline(obs, state);
         if (stat == null) {
             if (known != null) {
-                tracked.remove(obs.relativePath);
+                state.untrack(obs.relativePath);
                 metrics.tracked(-1);
                 emitDelete(obs.relativePath, known);
+                deleteBelow(obs.relativePath, state);
             }
             return;
         }
         if (known == null) {
             known = TrackedNode.of(stat);
             known.setEpoch(obs.epoch);
-            tracked.put(obs.relativePath, known);
+            state.track(obs.relativePath, known);
             metrics.tracked(1);
             if (!silent) {
                 emit(obs, ChangeKind.INSERT);
@@ -95,6 +110,7 @@ final class ChangelogRecordEmitter<T>
                             known.getCzxid(), known.getMzxid(), known.getPzxid(), known.getMtime());
             known.update(stat);
             emitDelete(obs.relativePath, previous);
+            deleteBelow(obs.relativePath, state);
             emit(obs, ChangeKind.INSERT);
         } else if (stat.getMzxid() != known.getMzxid()
                 || (trackChildren && stat.getPzxid() != known.getPzxid())) {
@@ -126,16 +142,41 @@ final class ChangelogRecordEmitter<T>
      */
     private void endResync(long epoch, BucketSplitState state, Map<String, TrackedNode> tracked)
             throws Exception {
-        Iterator<Map.Entry<String, TrackedNode>> it = tracked.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<String, TrackedNode> e = it.next();
+        List<String> unseen = new ArrayList<>();
+        for (Map.Entry<String, TrackedNode> e : tracked.entrySet()) {
             if (e.getValue().getEpoch() < epoch) {
-                it.remove();
+                unseen.add(e.getKey());
+            }
+        }
+        Collections.sort(unseen); // parents first: their deletes take the rows below along
+        for (String path : unseen) {
+            TrackedNode node = state.untrack(path);
+            if (node != null) {
                 metrics.tracked(-1);
-                emitDelete(e.getKey(), e.getValue());
+                emitDelete(path, node);
+                deleteBelow(path, state);
             }
         }
         state.baselineDone();
+    }
+
+    /**
+     * After a delete of {@code relativePath}: deletes of the rows tracked below it, and a request
+     * to read its subtree again so the rows still there are inserted after them.
+     */
+    private void deleteBelow(String relativePath, BucketSplitState state) throws Exception {
+        if (!rowsBelowRows) {
+            return;
+        }
+        List<Map.Entry<String, TrackedNode>> below = state.untrackDescendants(relativePath);
+        if (below.isEmpty()) {
+            return;
+        }
+        metrics.tracked(-below.size());
+        for (Map.Entry<String, TrackedNode> e : below) {
+            emitDelete(e.getKey(), e.getValue());
+        }
+        rereads.request(relativePath);
     }
 
     private void emit(ZNodeObservation obs, ChangeKind kind) throws Exception {

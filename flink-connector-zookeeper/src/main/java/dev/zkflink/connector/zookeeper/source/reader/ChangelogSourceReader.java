@@ -30,7 +30,13 @@ public final class ChangelogSourceReader<T>
             SourceReaderContext context) {
         ChangelogReaderMetrics metrics = new ChangelogReaderMetrics(context.metricGroup());
         return new ChangelogSourceReader<>(
-                layout, options, deserializer, trackChildren, context, metrics);
+                layout,
+                options,
+                deserializer,
+                trackChildren,
+                context,
+                metrics,
+                new SubtreeRereads());
     }
 
     private ChangelogSourceReader(
@@ -39,10 +45,11 @@ public final class ChangelogSourceReader<T>
             ZNodeDeserializer<T> deserializer,
             boolean trackChildren,
             SourceReaderContext context,
-            ChangelogReaderMetrics metrics) {
+            ChangelogReaderMetrics metrics,
+            SubtreeRereads rereads) {
         super(
-                () -> new ChangelogSplitReader(layout, options, trackChildren, metrics),
-                new ChangelogRecordEmitter<>(layout, deserializer, trackChildren, metrics),
+                () -> new ChangelogSplitReader(layout, options, trackChildren, metrics, rereads),
+                new ChangelogRecordEmitter<>(layout, deserializer, trackChildren, metrics, rereads),
                 context.getConfiguration(),
                 context);
         this.metrics = metrics;

@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,6 +60,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       a session loss and when buckets are added. The watch is registered before the walk starts.
  *       At its end the task thread drops, as deletes, the tracked nodes no read saw since the walk
  *       began.
+ *   <li>When the task thread deleted a row together with the rows it tracked below it, it asks for
+ *       that subtree to be read again ({@link SubtreeRereads}); those reads are like event reads
+ *       (never silent), and a resync walk that starts later replaces them.
  *   <li>Every walk starts with a resync-start observation per bucket carrying the zxid the session
  *       had seen just before its watch was added: a {@code latest} read stays silent only about
  *       nodes not changed after that zxid (see {@link ChangelogRecordEmitter}).
@@ -130,16 +134,29 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
     private SubtreeWalker walker;
     private int failedResyncStarts;
 
+    private final SubtreeRereads rereads;
+
+    /**
+     * Subtrees to read again, in request order without repeats: at most one per row node. They are
+     * read by one walk at a time, like {@link #walker} but without resync semantics.
+     */
+    private final LinkedHashSet<String> rereadRoots = new LinkedHashSet<>();
+
+    private SubtreeWalker rereadWalker;
+
     ChangelogSplitReader(
             ZNodeTreeLayout layout,
             ZooKeeperReadOptions options,
             boolean trackChildren,
-            ChangelogReaderMetrics metrics) {
+            ChangelogReaderMetrics metrics,
+            SubtreeRereads rereads) {
         this.layout = layout;
         this.options = options;
         this.connection = options.getConnection();
         this.router = new ChangeRouter(layout, trackChildren);
         this.metrics = metrics;
+        this.rereads = rereads;
+        rereads.onRequest(() -> events.add(WAKE_UP));
         metrics.oldestUnreadEventSince(this::oldestUnreadEventSince);
     }
 
@@ -164,10 +181,14 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         } catch (ZooKeeperWakeUp.WokenUpException e) {
             return out.build(); // still connecting; Flink wants the fetch back (new splits, close)
         }
+        rereads.drainTo(rereadRoots);
         if (resyncRequested.getAndSet(false)) {
             walker = null; // a newer walk replaces one in progress
             startResync();
             if (walker != null) {
+                // The walk reads every subtree after the requests so far were made.
+                rereadRoots.clear();
+                rereadWalker = null;
                 for (int bucket : buckets) {
                     out.add(splitId(bucket), ZNodeObservation.resyncStart(epoch, watchZxid));
                 }
@@ -177,12 +198,17 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             poll(IDLE_POLL_MS); // not connected yet; try again on the next fetch
             return out.build();
         }
-        poll(walker == null && !hasReadsToDo() ? IDLE_POLL_MS : 0);
+        boolean idle = walker == null && rereadWalker == null && rereadRoots.isEmpty();
+        poll(idle && !hasReadsToDo() ? IDLE_POLL_MS : 0);
+        rereads.drainTo(rereadRoots);
         if (hasReadsToDo()) {
             readDirty(out);
         }
         if (walker != null) {
             walkRound(out);
+        }
+        if (rereadWalker != null || !rereadRoots.isEmpty()) {
+            rereadRound(out);
         }
         return out.build();
     }
@@ -353,6 +379,47 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
                 out.add(splitId(bucket), ZNodeObservation.resyncEnd(epoch));
             }
         }
+    }
+
+    /** One round of reading requested subtrees again; their rows are emitted like event reads. */
+    private void rereadRound(RecordsBySplits.Builder<ZNodeObservation> out) throws IOException {
+        if (rereadWalker == null) {
+            rereadWalker = new SubtreeWalker(layout, reader, outermost(rereadRoots));
+            rereadRoots.clear();
+        }
+        long session = sessionId();
+        List<ZNodeRecord> rows =
+                rereadWalker.next(options.getBatchSize() * options.getMaxInFlight());
+        if (sessionReplaced(session)) {
+            rereadWalker = null; // the resync walk on the new session reads every subtree
+            return;
+        }
+        for (ZNodeRecord row : rows) {
+            out.add(
+                    splitIdOf(row.getRelativePath()),
+                    ZNodeObservation.present(
+                            row.getRelativePath(), row.getData(), row.getStat(), epoch, false));
+        }
+        if (!rereadWalker.hasNext()) {
+            rereadWalker = null;
+        }
+    }
+
+    /** The subtrees of {@code roots} not inside another one of them. */
+    private static List<SplitEntry> outermost(Set<String> roots) {
+        List<SplitEntry> entries = new ArrayList<>(roots.size());
+        for (String root : roots) {
+            boolean inside = false;
+            for (int i = root.lastIndexOf('/');
+                    i > 0 && !inside;
+                    i = root.lastIndexOf('/', i - 1)) {
+                inside = roots.contains(root.substring(0, i));
+            }
+            if (!inside) {
+                entries.add(SplitEntry.subtree(root));
+            }
+        }
+        return entries;
     }
 
     private boolean hasReadsToDo() {

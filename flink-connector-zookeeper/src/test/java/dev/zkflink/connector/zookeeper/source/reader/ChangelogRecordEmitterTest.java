@@ -65,12 +65,28 @@ class ChangelogRecordEmitterTest {
         }
     }
 
-    private final ChangelogRecordEmitter<String> emitter =
-            new ChangelogRecordEmitter<>(
-                    ZNodeTreeLayout.levels("/t", 2),
-                    new Describe(),
-                    false,
-                    new ChangelogReaderMetrics(new UnregisteredMetricsGroup()));
+    private final SubtreeRereads rereads = new SubtreeRereads();
+
+    private final ChangelogRecordEmitter<String> emitter = emitter(ZNodeTreeLayout.levels("/t", 2));
+
+    /** A relative-path table: every node below the root is a row. */
+    private final ChangelogRecordEmitter<String> wholeTree =
+            emitter(ZNodeTreeLayout.wholeSubtree("/t"));
+
+    private ChangelogRecordEmitter<String> emitter(ZNodeTreeLayout layout) {
+        return new ChangelogRecordEmitter<>(
+                layout,
+                new Describe(),
+                false,
+                new ChangelogReaderMetrics(new UnregisteredMetricsGroup()),
+                rereads);
+    }
+
+    private List<String> rereadRequests() {
+        List<String> paths = new ArrayList<>();
+        rereads.drainTo(paths);
+        return paths;
+    }
 
     private static Stat stat(long czxid, long mzxid, long mtime) {
         return new Stat(czxid, mzxid, 0, mtime, 0, 0, 0, 0, 1, 0, czxid);
@@ -193,5 +209,93 @@ class ChangelogRecordEmitterTest {
         BucketSplitState s = new BucketSplitState(BucketSplit.initial(0, 1, true));
         see(s, "a/x", "v1", stat(5, 5, 50), 1, true);
         assertThat(out).containsExactly("INSERT a/x v1@50");
+    }
+
+    private void seeWhole(BucketSplitState s, String path, String data, Stat stat)
+            throws Exception {
+        wholeTree.emitRecord(
+                ZNodeObservation.present(
+                        path, data.getBytes(StandardCharsets.UTF_8), stat, 1, false),
+                output,
+                s);
+    }
+
+    /**
+     * The mirror's loss: a new child's read comes before its recreated parent's. The parent's
+     * delete takes the tracked children along (explicitly), and the subtree is asked to be read
+     * again, so the child is inserted after the delete.
+     */
+    @Test
+    void aRecreatedParentDeletesTheRowsBelowItAndAsksForThemAgain() throws Exception {
+        BucketSplitState s = new BucketSplitState(BucketSplit.initial(0, 1, false));
+        seeWhole(s, "g", "p", stat(5, 5, 50));
+        seeWhole(s, "g/n0", "a", stat(6, 6, 60));
+        seeWhole(s, "g/n0/x", "b", stat(7, 7, 70));
+        seeWhole(s, "g/n1", "c", stat(8, 8, 80));
+        seeWhole(s, "g-other", "d", stat(9, 9, 90)); // sorts between "g" and "g/..."
+        seeWhole(s, "gg", "e", stat(10, 10, 100)); // sorts after "g/..."
+        assertThat(rereadRequests()).isEmpty();
+        out.clear();
+        seeWhole(s, "g/n0", "new", stat(51, 51, 510)); // the new child, read first
+        seeWhole(s, "g", "p2", stat(50, 50, 500)); // then the recreated parent
+        assertThat(out)
+                .containsExactly(
+                        "DELETE g/n0 @60",
+                        "DELETE g/n0/x @70", // the old child's children went with it
+                        "INSERT g/n0 new@510",
+                        "DELETE g @50",
+                        "DELETE g/n0 @510",
+                        "DELETE g/n1 @80",
+                        "INSERT g p2@500");
+        assertThat(s.tracked()).containsOnlyKeys("g", "g-other", "gg");
+        assertThat(rereadRequests()).containsExactly("g/n0", "g");
+        out.clear();
+        seeWhole(s, "g/n0", "new", stat(51, 51, 510)); // the reread finds it again
+        assertThat(out).containsExactly("INSERT g/n0 new@510");
+    }
+
+    @Test
+    void aDeletedParentDeletesTheRowsBelowIt() throws Exception {
+        BucketSplitState s = new BucketSplitState(BucketSplit.initial(0, 1, false));
+        seeWhole(s, "g", "p", stat(5, 5, 50));
+        seeWhole(s, "g/n0", "a", stat(6, 6, 60));
+        out.clear();
+        wholeTree.emitRecord(ZNodeObservation.absent("g", 1), output, s);
+        assertThat(out).containsExactly("DELETE g @50", "DELETE g/n0 @60");
+        assertThat(s.tracked()).isEmpty();
+        assertThat(rereadRequests()).containsExactly("g");
+        // A leaf delete finds nothing below and asks for nothing.
+        seeWhole(s, "h", "p", stat(7, 7, 70));
+        wholeTree.emitRecord(ZNodeObservation.absent("h", 1), output, s);
+        assertThat(rereadRequests()).isEmpty();
+    }
+
+    @Test
+    void aResyncEndDeletesUnseenParentsWithTheRowsBelow() throws Exception {
+        BucketSplitState s = new BucketSplitState(BucketSplit.initial(0, 1, false));
+        seeWhole(s, "g", "p", stat(5, 5, 50));
+        seeWhole(s, "g/n0", "a", stat(6, 6, 60));
+        seeWhole(s, "k", "q", stat(7, 7, 70));
+        out.clear();
+        // The next walk sees k and an event reads g/n1 (under a g the walk did not see).
+        wholeTree.emitRecord(
+                ZNodeObservation.present("k", new byte[0], stat(7, 7, 70), 2, true), output, s);
+        wholeTree.emitRecord(
+                ZNodeObservation.present("g/n1", new byte[0], stat(8, 8, 80), 2, false), output, s);
+        out.clear();
+        wholeTree.emitRecord(ZNodeObservation.resyncEnd(2), output, s);
+        assertThat(out).containsExactly("DELETE g @50", "DELETE g/n0 @60", "DELETE g/n1 @80");
+        assertThat(s.tracked()).containsOnlyKeys("k");
+        assertThat(rereadRequests()).containsExactly("g");
+    }
+
+    /** Levels tables have no rows below rows: nothing changes there. */
+    @Test
+    void levelsTablesAskForNoRereads() throws Exception {
+        BucketSplitState s = new BucketSplitState(BucketSplit.initial(0, 1, false));
+        see(s, "a/x", "v1", stat(10, 10, 100), 1, false);
+        see(s, "a/x", "v1", stat(15, 15, 150), 1, false);
+        emitter.emitRecord(ZNodeObservation.absent("a/x", 1), output, s);
+        assertThat(rereadRequests()).isEmpty();
     }
 }

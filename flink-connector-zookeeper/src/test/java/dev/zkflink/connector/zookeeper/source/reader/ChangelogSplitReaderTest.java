@@ -37,7 +37,8 @@ class ChangelogSplitReaderTest {
                                                 .build())
                                 .build(),
                         false,
-                        new ChangelogReaderMetrics(new UnregisteredMetricsGroup()));
+                        new ChangelogReaderMetrics(new UnregisteredMetricsGroup()),
+                        new SubtreeRereads());
         WeakReference<Map<String, TrackedNode>> tracked = addSplit(reader);
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (tracked.get() != null && System.nanoTime() < deadline) {
