@@ -41,6 +41,20 @@ public final class ZooKeeperCalls {
             throws IOException, KeeperException {
         long timeoutMs =
                 options.getSessionTimeout().toMillis() + options.getConnectionTimeout().toMillis();
+        return await(future, timeoutMs, wakeUp);
+    }
+
+    /**
+     * Waits up to {@code timeoutMs} for an async call: its KeeperException as is, no answer in time
+     * as OperationTimeout.
+     */
+    public static <T> T await(CompletableFuture<T> future, long timeoutMs)
+            throws IOException, KeeperException {
+        return await(future, timeoutMs, ZooKeeperWakeUp.NEVER);
+    }
+
+    private static <T> T await(CompletableFuture<T> future, long timeoutMs, ZooKeeperWakeUp wakeUp)
+            throws IOException, KeeperException {
         try {
             return wakeUp.await(future, timeoutMs);
         } catch (ExecutionException e) {

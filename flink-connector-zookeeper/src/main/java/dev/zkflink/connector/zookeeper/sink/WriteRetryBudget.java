@@ -9,9 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * How long a writer may wait for ZooKeeper. Writes run on the task's mailbox thread, so every wait
@@ -49,20 +47,8 @@ final class WriteRetryBudget {
 
     /** Waits for a call; no answer within the call timeout or the budget counts as one. */
     <T> T await(CompletableFuture<T> future) throws IOException, KeeperException {
-        long waitMs = Math.max(1, Math.min(callTimeoutMs, remainingMillis()));
-        try {
-            return future.get(waitMs, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof KeeperException) {
-                throw (KeeperException) e.getCause();
-            }
-            throw new IOException(e.getCause());
-        } catch (TimeoutException e) {
-            throw KeeperException.create(KeeperException.Code.OPERATIONTIMEOUT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while waiting for ZooKeeper", e);
-        }
+        return ZooKeeperCalls.await(
+                future, Math.max(1, Math.min(callTimeoutMs, remainingMillis())));
     }
 
     /**

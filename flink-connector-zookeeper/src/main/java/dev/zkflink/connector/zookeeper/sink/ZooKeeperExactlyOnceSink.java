@@ -37,11 +37,7 @@ public final class ZooKeeperExactlyOnceSink<IN>
     @Override
     public CommittingSinkWriter<IN, ZNodeCommittable> createWriter(WriterInitContext context)
             throws IOException {
-        try {
-            serializer.open(context.asSerializationSchemaInitializationContext());
-        } catch (Exception e) {
-            throw new IOException("Opening the value format failed: " + e.getMessage(), e);
-        }
+        ZooKeeperSink.openFormat(serializer, context);
         return new ZooKeeperCommittingSinkWriter<>(options, rootPath, serializer);
     }
 

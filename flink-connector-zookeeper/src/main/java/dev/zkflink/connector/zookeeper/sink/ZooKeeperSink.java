@@ -30,16 +30,22 @@ public final class ZooKeeperSink<IN> implements Sink<IN> {
 
     @Override
     public SinkWriter<IN> createWriter(WriterInitContext context) throws IOException {
-        try {
-            serializer.open(context.asSerializationSchemaInitializationContext());
-        } catch (Exception e) {
-            throw new IOException("Opening the value format failed: " + e.getMessage(), e);
-        }
+        openFormat(serializer, context);
         return new ZooKeeperSinkWriter<>(
                 options,
                 rootPath,
                 serializer,
                 context.getProcessingTimeService(),
                 context.metricGroup());
+    }
+
+    /** Opens the value format of a writer's serializer; shared by both sinks. */
+    static void openFormat(ZNodeMutationSerializer<?> serializer, WriterInitContext context)
+            throws IOException {
+        try {
+            serializer.open(context.asSerializationSchemaInitializationContext());
+        } catch (Exception e) {
+            throw new IOException("Opening the value format failed: " + e.getMessage(), e);
+        }
     }
 }
