@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class ZooKeeperWakeUp {
     /** Never woken: for callers that cannot repeat their read. */
-    static final ZooKeeperWakeUp NEVER = new ZooKeeperWakeUp();
+    public static final ZooKeeperWakeUp NEVER = new ZooKeeperWakeUp();
 
     private final AtomicReference<CompletableFuture<Void>> signal =
             new AtomicReference<>(new CompletableFuture<>());

@@ -1,11 +1,8 @@
 package dev.zkflink.connector.zookeeper.sink;
 
-import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
-import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperClientLease;
 
 import org.apache.flink.api.connector.sink2.Committer;
-
-import org.apache.curator.framework.CuratorFramework;
 
 import java.io.IOException;
 import java.util.Collection;
@@ -19,7 +16,7 @@ import java.util.Collection;
 final class ZooKeeperCommitter implements Committer<ZNodeCommittable> {
     private final ZooKeeperWriteOptions options;
     private final String rootPath;
-    private CuratorFramework client;
+    private ZooKeeperClientLease lease;
     private ZNodeBatchWriter batchWriter;
 
     ZooKeeperCommitter(ZooKeeperWriteOptions options, String rootPath) {
@@ -38,18 +35,13 @@ final class ZooKeeperCommitter implements Committer<ZNodeCommittable> {
 
     private ZNodeBatchWriter writer() throws IOException {
         if (batchWriter == null) {
-            client =
-                    ZooKeeperClientFactory.open(
-                            options.getConnection(),
-                            ZooKeeperLimits.responseLimit(
-                                    options.getConnection().getJuteMaxBuffer(),
-                                    ZooKeeperLimits.WRITER_RESPONSE_FACTOR));
-            ZNodeBatchWriter writer = new ZNodeBatchWriter(client, options, rootPath);
+            lease = ZooKeeperSinkWriter.openWriterClient(options);
+            ZNodeBatchWriter writer = new ZNodeBatchWriter(lease.client(), options, rootPath);
             try {
-                ZooKeeperSinkWriter.ensureRoot(client, writer, rootPath);
+                ZooKeeperSinkWriter.ensureRoot(lease.client(), writer, rootPath);
             } catch (IOException | RuntimeException e) {
-                BoundedClientClose.close(client, "sink-committer");
-                client = null;
+                lease.close();
+                lease = null;
                 throw e;
             }
             batchWriter = writer;
@@ -59,8 +51,8 @@ final class ZooKeeperCommitter implements Committer<ZNodeCommittable> {
 
     @Override
     public void close() {
-        if (client != null) {
-            BoundedClientClose.close(client, "sink-committer");
+        if (lease != null) {
+            lease.close();
         }
     }
 }

@@ -1,8 +1,11 @@
 package dev.zkflink.connector.zookeeper.sink;
 
+import dev.zkflink.connector.zookeeper.common.SharedZooKeeperClients;
 import dev.zkflink.connector.zookeeper.common.ZNodePaths;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperClientLease;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperWakeUp;
 
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -29,7 +32,7 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
     private final String rootPath;
     private final ZNodeMutationSerializer<IN> serializer;
     private final ProcessingTimeService timeService;
-    private final CuratorFramework client;
+    private final ZooKeeperClientLease lease;
     private final ZNodeBatchWriter batchWriter;
     private final LinkedHashMap<String, ZNodeMutation> buffer = new LinkedHashMap<>();
     private final Counter numRecordsSend;
@@ -56,21 +59,41 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
         this.numRecordsSend = metrics.getNumRecordsSendCounter();
         this.numBytesSend = metrics.getNumBytesSendCounter();
         metrics.setCurrentSendTimeGauge(() -> lastSendTimeMs);
-        // Requests are sized to jute.maxbuffer; responses may be larger: the children of a wide
-        // subtree that a DELETE removes.
-        this.client =
-                ZooKeeperClientFactory.open(
-                        options.getConnection(),
-                        ZooKeeperLimits.responseLimit(
-                                juteMaxBuffer, ZooKeeperLimits.WRITER_RESPONSE_FACTOR));
-        this.batchWriter = new ZNodeBatchWriter(client, options, rootPath);
+        this.lease = openWriterClient(options);
+        this.batchWriter = new ZNodeBatchWriter(lease.client(), options, rootPath);
         try {
-            ensureRoot(client, batchWriter, rootPath);
+            ensureRoot(lease.client(), batchWriter, rootPath);
         } catch (IOException | RuntimeException e) {
-            client.close(); // a restarting task must not leave a session behind
+            lease.close(); // a restarting task must not leave a session behind
             throw e;
         }
         scheduleFlush();
+    }
+
+    /**
+     * A connected lease on the client that the sink writers and committers of this table share in
+     * this TaskManager. Requests are sized to jute.maxbuffer; responses may be larger: the children
+     * of a wide subtree that a DELETE removes.
+     */
+    static ZooKeeperClientLease openWriterClient(ZooKeeperWriteOptions options) throws IOException {
+        ZooKeeperClientLease lease =
+                SharedZooKeeperClients.acquire(
+                        SharedZooKeeperClients.Role.WRITER,
+                        options.getConnection(),
+                        ZooKeeperLimits.responseLimit(
+                                options.getConnection().getJuteMaxBuffer(),
+                                ZooKeeperLimits.WRITER_RESPONSE_FACTOR));
+        try {
+            ZooKeeperClientFactory.awaitConnection(
+                    lease.client(),
+                    options.getConnection(),
+                    lease.acquiredAtMillis(),
+                    ZooKeeperWakeUp.NEVER);
+        } catch (IOException | RuntimeException e) {
+            lease.close();
+            throw e;
+        }
+        return lease;
     }
 
     /** Creates the table root and its ancestors if missing; the batch writer stays below it. */
@@ -183,6 +206,6 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
 
     @Override
     public void close() {
-        BoundedClientClose.close(client, "sink-writer");
+        lease.close();
     }
 }

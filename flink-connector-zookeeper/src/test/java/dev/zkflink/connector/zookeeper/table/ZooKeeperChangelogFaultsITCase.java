@@ -129,7 +129,9 @@ class ZooKeeperChangelogFaultsITCase {
                 }
                 assertThat(churn.stop()).isGreaterThanOrEqualTo(750);
                 live.awaitTree(trees, root);
-                assertThat(proxy.connectionsAccepted()).isGreaterThanOrEqualTo(8);
+                // All readers of both queries share one session: its first connection and at
+                // least two of the five drops (a drop while it reconnects finds nothing to drop).
+                assertThat(proxy.connectionsAccepted()).isGreaterThanOrEqualTo(3);
                 JobID job = live.rows.jobId();
                 assertThat(sourceMetric(job, "reconnects")).isGreaterThanOrEqualTo(2);
                 assertThat(sourceMetric(job, "resyncs")).isGreaterThanOrEqualTo(2);

@@ -123,15 +123,16 @@ final class ChangelogRecordEmitter<T>
      * 'latest' records what its first walk finds without emitting it, but only the state a node had
      * at the start point: a node changed after it (the walk may read such a change before the
      * change's own event is read, which then sees nothing new) is emitted. A row already emitted
-     * (because an event read it first) is followed like any other.
+     * (because an event read it first) is followed like any other. An event read that finds a state
+     * from before the start point is silent too: a reader that joins a shared watch receives events
+     * from shortly before its start point.
      */
     private boolean isBaseline(ZNodeObservation obs, BucketSplitState state) {
         long lastChange =
                 trackChildren
                         ? Math.max(obs.stat.getMzxid(), obs.stat.getPzxid())
                         : obs.stat.getMzxid();
-        return obs.fromWalk
-                && state.isBaselinePending()
+        return state.isBaselinePending()
                 && state.baselineZxid() != BucketSplit.NO_ZXID
                 && lastChange <= state.baselineZxid();
     }

@@ -1,9 +1,12 @@
 package dev.zkflink.connector.zookeeper.source.reader;
 
+import dev.zkflink.connector.zookeeper.common.SharedRecursiveWatch;
+import dev.zkflink.connector.zookeeper.common.SharedZooKeeperClients;
 import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperCalls;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperClientLease;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperWakeUp;
@@ -21,7 +24,6 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
@@ -48,8 +50,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The fetcher side of a live read. One session and one persistent recursive watch on the table root
- * per reader, whatever the size of the tree.
+ * The fetcher side of a live read. The readers of a table in one TaskManager share one session and
+ * one persistent recursive watch on the table root ({@link SharedZooKeeperClients}), whatever the
+ * size of the tree and the parallelism; each keeps the events of its own buckets.
  *
  * <ul>
  *   <li>A watch event marks the affected row node dirty; dirty nodes are read in batched, pipelined
@@ -123,6 +126,8 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
     /** Cuts short the fetcher's waits for ZooKeeper when Flink calls {@link #wakeUp()}. */
     private final ZooKeeperWakeUp wake = new ZooKeeperWakeUp();
 
+    private ZooKeeperClientLease lease;
+    private SharedRecursiveWatch watch;
     private CuratorFramework client;
     private ZNodeBatchReader reader;
     private long watchedSessionId;
@@ -220,19 +225,13 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             }
             ZooKeeper zk = ZooKeeperCalls.handle(client, connection);
             if (zk.getSessionId() != watchedSessionId) {
-                // A new session (first start or after expiry) has no watch: add it before reading.
-                // The zxid seen just before asking for it is the start point of a 'latest' read:
-                // the sync makes it current, and the watch is added at that zxid or a later one.
+                // A new session (first start or after expiry): make sure the shared watch is on it
+                // before reading. This reader receives its events since before the sync, so the
+                // zxid seen after the sync is the start point of a 'latest' read: every later
+                // change reaches it as an event, and the walk reports what changed in between.
                 awaitVoid(cb -> zk.sync(layout.getRootPath(), cb, null));
                 long beforeWatch = ZxidAwareZooKeeper.lastSeenZxid(zk);
-                awaitVoid(
-                        cb ->
-                                zk.addWatch(
-                                        layout.getRootPath(),
-                                        this::onWatchedEvent,
-                                        AddWatchMode.PERSISTENT_RECURSIVE,
-                                        cb,
-                                        null));
+                ZooKeeperCalls.await(watch.ensureWatched(zk), connection, wake);
                 watchedSessionId = zk.getSessionId();
                 watchZxid = beforeWatch;
             }
@@ -268,7 +267,11 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
                         e);
             }
             resyncRequested.set(true);
-            awaitConnection();
+            try {
+                awaitConnection();
+            } catch (ZooKeeperWakeUp.WokenUpException woken) {
+                // started again on the next fetch
+            }
         } catch (ZooKeeperWakeUp.WokenUpException e) {
             resyncRequested.set(true); // started again on the next fetch
         }
@@ -566,10 +569,14 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             return;
         }
         int clientLimit = ZooKeeperLimits.readerResponseLimit(connection.getJuteMaxBuffer());
-        CuratorFramework c = ZooKeeperClientFactory.create(connection, clientLimit);
-        c.getConnectionStateListenable().addListener((cf, state) -> onConnectionState(state));
-        c.start();
-        client = c;
+        lease =
+                SharedZooKeeperClients.acquire(
+                        SharedZooKeeperClients.Role.READER, connection, clientLimit);
+        lease.addConnectionStateListener((cf, state) -> onConnectionState(state));
+        watch = lease.subscribe(layout.getRootPath(), this::onWatchedEvent);
+        client = lease.client();
+        // A shared client may be connected already: then no CONNECTED state reaches this reader.
+        metrics.connected(client.getZookeeperClient().isConnected());
         reader =
                 new ZNodeBatchReader(
                         client,
@@ -645,8 +652,8 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
 
     @Override
     public void close() {
-        if (client != null) {
-            client.close();
+        if (lease != null) {
+            lease.close();
         }
     }
 }

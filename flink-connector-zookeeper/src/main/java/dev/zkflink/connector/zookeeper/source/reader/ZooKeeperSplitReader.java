@@ -1,8 +1,10 @@
 package dev.zkflink.connector.zookeeper.source.reader;
 
+import dev.zkflink.connector.zookeeper.common.SharedZooKeeperClients;
 import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperClientLease;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperWakeUp;
 import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
@@ -15,8 +17,6 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
 
-import org.apache.curator.framework.CuratorFramework;
-
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -25,7 +25,8 @@ import java.util.Deque;
  * Reads snapshot splits one after another. Each {@link #fetch()} does one round of pipelined,
  * batched reads (up to {@code batch-size x max-in-flight} ops, fewer for large nodes: see {@link
  * ZNodeBatchReader}), so a fetch holds a bounded number of bytes and the emitter gets a steady
- * stream of rows. {@link #wakeUp()} ends a fetch that waits for ZooKeeper at once.
+ * stream of rows. {@link #wakeUp()} ends a fetch that waits for ZooKeeper at once. The readers of a
+ * table in one TaskManager share one session ({@link SharedZooKeeperClients}).
  */
 final class ZooKeeperSplitReader implements SplitReader<ZNodeRecord, ZooKeeperSplit> {
     private final ZNodeTreeLayout layout;
@@ -33,9 +34,8 @@ final class ZooKeeperSplitReader implements SplitReader<ZNodeRecord, ZooKeeperSp
     private final Deque<ZooKeeperSplit> splits = new ArrayDeque<>();
     private final ZooKeeperWakeUp wakeUp = new ZooKeeperWakeUp();
 
-    private CuratorFramework client;
+    private ZooKeeperClientLease lease;
     private ZNodeBatchReader reader;
-    private long clientStartedAt;
     private boolean connected;
 
     private ZooKeeperSplit current;
@@ -84,15 +84,17 @@ final class ZooKeeperSplitReader implements SplitReader<ZNodeRecord, ZooKeeperSp
     }
 
     private void ensureClient() throws IOException {
-        if (client == null) {
+        if (lease == null) {
             int clientLimit =
                     ZooKeeperLimits.readerResponseLimit(options.getConnection().getJuteMaxBuffer());
-            client = ZooKeeperClientFactory.create(options.getConnection(), clientLimit);
-            client.start();
-            clientStartedAt = System.currentTimeMillis();
+            lease =
+                    SharedZooKeeperClients.acquire(
+                            SharedZooKeeperClients.Role.READER,
+                            options.getConnection(),
+                            clientLimit);
             reader =
                     new ZNodeBatchReader(
-                            client,
+                            lease.client(),
                             options.getConnection(),
                             options.getBatchSize(),
                             options.getMaxInFlight(),
@@ -101,7 +103,7 @@ final class ZooKeeperSplitReader implements SplitReader<ZNodeRecord, ZooKeeperSp
         }
         if (!connected) {
             ZooKeeperClientFactory.awaitConnection(
-                    client, options.getConnection(), clientStartedAt, wakeUp);
+                    lease.client(), options.getConnection(), lease.acquiredAtMillis(), wakeUp);
             connected = true;
         }
     }
@@ -123,8 +125,8 @@ final class ZooKeeperSplitReader implements SplitReader<ZNodeRecord, ZooKeeperSp
 
     @Override
     public void close() {
-        if (client != null) {
-            client.close();
+        if (lease != null) {
+            lease.close();
         }
     }
 }

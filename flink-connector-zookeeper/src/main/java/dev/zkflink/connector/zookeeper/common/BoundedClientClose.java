@@ -1,4 +1,4 @@
-package dev.zkflink.connector.zookeeper.sink;
+package dev.zkflink.connector.zookeeper.common;
 
 import org.apache.curator.framework.CuratorFramework;
 
@@ -9,13 +9,13 @@ import org.apache.curator.framework.CuratorFramework;
  * is interrupted after a bound (closeSession then gives up and the socket is dropped; the server
  * expires the session by itself after 'session.timeout').
  */
-final class BoundedClientClose {
+public final class BoundedClientClose {
     /** A healthy server answers closeSession within milliseconds. */
     static final long CLOSE_WAIT_MS = 1_000;
 
     private BoundedClientClose() {}
 
-    static void close(CuratorFramework client, String name) {
+    public static void close(CuratorFramework client, String name) {
         Thread closer = new Thread(client::close, "zookeeper-close-" + name);
         closer.setDaemon(true);
         closer.start();
