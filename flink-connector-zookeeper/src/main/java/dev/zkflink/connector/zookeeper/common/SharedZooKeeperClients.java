@@ -40,7 +40,12 @@ public final class SharedZooKeeperClients {
      */
     public static ZooKeeperClientLease acquire(
             Role role, ZooKeeperConnectionOptions options, int clientMaxPacketBytes) {
-        Key key = new Key(role, options, clientMaxPacketBytes);
+        Key key =
+                new Key(
+                        role,
+                        options,
+                        clientMaxPacketBytes,
+                        options.isSharedSession() ? null : new Object());
         synchronized (CLIENTS) {
             Shared shared = CLIENTS.get(key);
             if (shared == null) {
@@ -98,10 +103,18 @@ public final class SharedZooKeeperClients {
         final ZooKeeperConnectionOptions options;
         final int clientMaxPacketBytes;
 
-        Key(Role role, ZooKeeperConnectionOptions options, int clientMaxPacketBytes) {
+        /** Set for a client of its own ('connection.shared-session' = false): equal to no other. */
+        final Object unshared;
+
+        Key(
+                Role role,
+                ZooKeeperConnectionOptions options,
+                int clientMaxPacketBytes,
+                Object unshared) {
             this.role = role;
             this.options = options;
             this.clientMaxPacketBytes = clientMaxPacketBytes;
+            this.unshared = unshared;
         }
 
         @Override
@@ -112,12 +125,13 @@ public final class SharedZooKeeperClients {
             Key k = (Key) o;
             return role == k.role
                     && clientMaxPacketBytes == k.clientMaxPacketBytes
+                    && unshared == k.unshared
                     && options.equals(k.options);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(role, options, clientMaxPacketBytes);
+            return Objects.hash(role, options, clientMaxPacketBytes, unshared);
         }
     }
 }

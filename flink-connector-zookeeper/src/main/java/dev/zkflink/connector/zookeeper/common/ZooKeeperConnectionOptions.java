@@ -27,6 +27,7 @@ public final class ZooKeeperConnectionOptions implements Serializable {
     private final Duration retryMaxSleep;
     private final String digestUser;
     private final String digestPassword;
+    private final boolean sharedSession;
     private final Map<String, String> clientProperties;
 
     private ZooKeeperConnectionOptions(Builder b) {
@@ -38,6 +39,7 @@ public final class ZooKeeperConnectionOptions implements Serializable {
         this.retryMaxSleep = b.retryMaxSleep;
         this.digestUser = b.digestUser;
         this.digestPassword = b.digestPassword;
+        this.sharedSession = b.sharedSession;
         this.clientProperties =
                 Collections.unmodifiableMap(new LinkedHashMap<>(b.clientProperties));
     }
@@ -68,6 +70,11 @@ public final class ZooKeeperConnectionOptions implements Serializable {
 
     public Duration getRetryMaxSleep() {
         return retryMaxSleep;
+    }
+
+    /** Whether subtasks in one TaskManager share a session ({@link SharedZooKeeperClients}). */
+    public boolean isSharedSession() {
+        return sharedSession;
     }
 
     public boolean hasDigestAuth() {
@@ -104,6 +111,7 @@ public final class ZooKeeperConnectionOptions implements Serializable {
         }
         ZooKeeperConnectionOptions that = (ZooKeeperConnectionOptions) o;
         return maxRetries == that.maxRetries
+                && sharedSession == that.sharedSession
                 && hosts.equals(that.hosts)
                 && sessionTimeout.equals(that.sessionTimeout)
                 && connectionTimeout.equals(that.connectionTimeout)
@@ -131,6 +139,7 @@ public final class ZooKeeperConnectionOptions implements Serializable {
                 + maxRetries
                 + ", digestUser="
                 + (digestUser == null ? "<none>" : "'" + digestUser + "', digestPassword=******")
+                + (sharedSession ? "" : ", sharedSession=false")
                 + ", clientProperties="
                 + clientProperties.keySet()
                 + "}";
@@ -146,6 +155,7 @@ public final class ZooKeeperConnectionOptions implements Serializable {
         private Duration retryMaxSleep = Duration.ofSeconds(5);
         private String digestUser;
         private String digestPassword;
+        private boolean sharedSession = true;
         private final Map<String, String> clientProperties = new LinkedHashMap<>();
 
         private Builder() {}
@@ -183,6 +193,12 @@ public final class ZooKeeperConnectionOptions implements Serializable {
         public Builder setDigestAuth(String user, String password) {
             this.digestUser = user;
             this.digestPassword = password;
+            return this;
+        }
+
+        /** Whether subtasks in one TaskManager share a session; true by default. */
+        public Builder setSharedSession(boolean sharedSession) {
+            this.sharedSession = sharedSession;
             return this;
         }
 

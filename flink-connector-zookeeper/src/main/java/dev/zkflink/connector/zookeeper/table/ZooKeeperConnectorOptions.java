@@ -130,6 +130,15 @@ public final class ZooKeeperConnectorOptions {
                     .withDescription(
                             "Retries of a read or client operation after a lost connection.");
 
+    public static final ConfigOption<Boolean> CONNECTION_SHARED_SESSION =
+            ConfigOptions.key("connection.shared-session")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Whether the subtasks of this table in one TaskManager share one"
+                                    + " ZooKeeper session per side (source, sink), and the live"
+                                    + " readers one watch. false: one session per subtask.");
+
     public static final ConfigOption<Duration> CONNECTION_RETRY_BASE_SLEEP =
             ConfigOptions.key("connection.retry.base-sleep")
                     .durationType()

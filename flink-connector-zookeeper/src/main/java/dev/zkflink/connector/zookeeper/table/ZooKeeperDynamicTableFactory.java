@@ -78,6 +78,7 @@ public final class ZooKeeperDynamicTableFactory
         options.add(CONNECTION_MAX_RETRIES);
         options.add(CONNECTION_RETRY_BASE_SLEEP);
         options.add(CONNECTION_RETRY_MAX_SLEEP);
+        options.add(CONNECTION_SHARED_SESSION);
         options.add(AUTH_DIGEST_USER);
         options.add(AUTH_DIGEST_PASSWORD);
         return options;
@@ -181,6 +182,7 @@ public final class ZooKeeperDynamicTableFactory
                         .setMaxRetries(config.get(CONNECTION_MAX_RETRIES))
                         .setRetryBaseSleep(config.get(CONNECTION_RETRY_BASE_SLEEP))
                         .setRetryMaxSleep(config.get(CONNECTION_RETRY_MAX_SLEEP))
+                        .setSharedSession(config.get(CONNECTION_SHARED_SESSION))
                         .setClientProperties(properties);
         String user = config.getOptional(AUTH_DIGEST_USER).orElse(null);
         String password = config.getOptional(AUTH_DIGEST_PASSWORD).orElse(null);

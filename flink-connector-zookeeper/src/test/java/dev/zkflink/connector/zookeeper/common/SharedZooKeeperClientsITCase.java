@@ -78,6 +78,31 @@ class SharedZooKeeperClientsITCase {
     }
 
     @Test
+    void unsharedSettingsGiveEveryLeaseItsOwnSession() throws Exception {
+        ZooKeeperConnectionOptions own =
+                ZooKeeperConnectionOptions.builder()
+                        .setHosts(server.getConnectString())
+                        .setSharedSession(false)
+                        .build();
+        Set<String> before = ServerStats.sessions(server.getPort());
+        try (ZooKeeperClientLease a =
+                        SharedZooKeeperClients.acquire(
+                                SharedZooKeeperClients.Role.READER, own, LIMIT);
+                ZooKeeperClientLease b =
+                        SharedZooKeeperClients.acquire(
+                                SharedZooKeeperClients.Role.READER, own, LIMIT)) {
+            assertThat(b.client()).isNotSameAs(a.client());
+            for (ZooKeeperClientLease l : new ZooKeeperClientLease[] {a, b}) {
+                ZooKeeperClientFactory.awaitConnection(
+                        l.client(), own, l.acquiredAtMillis(), ZooKeeperWakeUp.NEVER);
+            }
+            Set<String> sessions = ServerStats.sessions(server.getPort());
+            sessions.removeAll(before);
+            assertThat(sessions).hasSize(2);
+        }
+    }
+
+    @Test
     void oneServerWatchFansOutAndFollowsSubscribersAndSessions() throws Exception {
         String root = "/shared-watch";
         try (ZooKeeperClientLease holder =

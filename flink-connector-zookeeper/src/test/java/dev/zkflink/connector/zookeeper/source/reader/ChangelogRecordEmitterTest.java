@@ -176,6 +176,23 @@ class ChangelogRecordEmitterTest {
         assertThat(s.tracked()).containsOnlyKeys("a/x", "a/y", "a/n");
     }
 
+    /**
+     * A reader that joins a shared watch receives events from shortly before its start point. Their
+     * reads find states from before it, which 'latest' must not report; later changes it must.
+     */
+    @Test
+    void latestIsSilentAboutAnEventReadOfAStateFromBeforeItsStartPoint() throws Exception {
+        BucketSplitState s = new BucketSplitState(BucketSplit.initial(0, 1, true));
+        emitter.emitRecord(ZNodeObservation.resyncStart(1, 20), output, s);
+        see(s, "a/x", "v1", stat(5, 18, 180), 1, false); // its event came before the start point
+        see(s, "a/x", "v1", stat(5, 18, 180), 1, true); // the walk: nothing new
+        see(s, "a/y", "v2", stat(6, 21, 210), 1, false); // changed after the start point
+        emitter.emitRecord(ZNodeObservation.resyncEnd(1), output, s);
+        see(s, "a/x", "v3", stat(5, 30, 300), 1, false);
+        assertThat(out).containsExactly("INSERT a/y v2@210", "UPDATE a/x v3@300");
+        assertThat(s.tracked()).containsOnlyKeys("a/x", "a/y");
+    }
+
     @Test
     void walksAfterAReconnectOrRestoreKeepTheFirstStartPoint() throws Exception {
         BucketSplitState s = new BucketSplitState(BucketSplit.initial(0, 1, true));
