@@ -160,6 +160,7 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
 
     /** Sends the buffer; its transactions complete later, counted by {@link #written}. */
     private void flushBuffer() throws IOException {
+        batchWriter.pollCompleted(); // also on timer flushes of an idle stream
         if (buffer.isEmpty()) {
             return;
         }
