@@ -26,13 +26,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a plain client's async {@code multi} of 500 creates with 8 in flight, alternating in one run
  * against one in-JVM server. "Net" subtracts a 1,000-row job of the same shape run just before, so
  * job submission and planning do not count. Each extra argument is a sink configuration: a label,
- * then {@code =}, then extra WITH options (for example {@code "seq='sink.max-in-flight' = '1'"}).
+ * then optionally {@code :} and comma-separated extra WITH options as {@code key=value} (for
+ * example {@code seq:sink.max-in-flight=1}).
  *
  * <pre>
  * ./mvnw -B -q -pl flink-connector-zookeeper -DskipTests exec:exec -Dexec.classpathScope=test \
  *     -Dexec.executable=java -Dexec.args="-cp %classpath \
- *     dev.zkflink.connector.zookeeper.benchmark.SinkPipelineBenchmark 100000 default= \
- *     \"seq='sink.max-in-flight' = '1'\""
+ *     dev.zkflink.connector.zookeeper.benchmark.SinkPipelineBenchmark 100000 default \
+ *     seq:sink.max-in-flight=1"
  * </pre>
  */
 public final class SinkPipelineBenchmark {
@@ -46,8 +47,7 @@ public final class SinkPipelineBenchmark {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         List<String[]> configs = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
-            int eq = args[i].indexOf('=');
-            configs.add(new String[] {args[i].substring(0, eq), args[i].substring(eq + 1)});
+            configs.add(config(args[i]));
         }
         if (configs.isEmpty()) {
             configs.add(new String[] {"default", ""});
@@ -119,6 +119,25 @@ public final class SinkPipelineBenchmark {
             zk.close();
         }
         System.exit(0);
+    }
+
+    /** {@code label[:key=value,...]} to the label and the extra WITH options. */
+    private static String[] config(String arg) {
+        int colon = arg.indexOf(':');
+        if (colon < 0) {
+            return new String[] {arg, ""};
+        }
+        StringBuilder with = new StringBuilder();
+        for (String kv : arg.substring(colon + 1).split(",")) {
+            int eq = kv.indexOf('=');
+            with.append(with.length() == 0 ? "" : ", ")
+                    .append('\'')
+                    .append(kv, 0, eq)
+                    .append("' = '")
+                    .append(kv.substring(eq + 1))
+                    .append('\'');
+        }
+        return new String[] {arg.substring(0, colon), with.toString()};
     }
 
     private static TableEnvironment batchEnv() {

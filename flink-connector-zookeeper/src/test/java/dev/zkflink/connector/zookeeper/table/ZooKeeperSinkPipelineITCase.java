@@ -151,7 +151,7 @@ class ZooKeeperSinkPipelineITCase {
 
     @Test
     void pipelinedWritesEndWithTheLastValuePerKey() throws Exception {
-        int events = 5_000;
+        int events = 3_000;
         try (TestingServer server = new TestingServer(true);
                 ZooKeeperTrees trees = new ZooKeeperTrees(server.getConnectString())) {
             startWriting(server.getConnectString(), "/pipe/plain", events, 1_000_000).await();
@@ -161,14 +161,14 @@ class ZooKeeperSinkPipelineITCase {
 
     @Test
     void pipelinedWritesSurviveClosedSockets() throws Exception {
-        int events = 6_000;
+        int events = 5_000;
         try (TestingServer server = new TestingServer(true);
                 TcpProxy proxy = new TcpProxy(server.getPort());
                 ZooKeeperTrees trees = new ZooKeeperTrees(server.getConnectString())) {
             long base = GENERATED.get();
-            TableResult job = startWriting(proxy.connectString(), "/pipe/sockets", events, 4_000);
+            TableResult job = startWriting(proxy.connectString(), "/pipe/sockets", events, 5_000);
             for (int round = 1; round <= 3; round++) {
-                waitForGenerated(base, round * 1_500L);
+                waitForGenerated(base, round * 1_000L);
                 proxy.dropConnections();
             }
             job.await();
@@ -180,14 +180,14 @@ class ZooKeeperSinkPipelineITCase {
 
     @Test
     void pipelinedWritesSurviveAServerSideSessionExpiry() throws Exception {
-        int events = 6_000;
+        int events = 5_000;
         try (TestingServer server = new TestingServer(ServerStats.withFourLetterWords(-1), true);
                 ZooKeeperTrees trees = new ZooKeeperTrees(server.getConnectString())) {
             Set<String> before = ServerStats.sessions(server.getPort());
             long base = GENERATED.get();
             TableResult job =
-                    startWriting(server.getConnectString(), "/pipe/expiry", events, 4_000);
-            waitForGenerated(base, 2_000);
+                    startWriting(server.getConnectString(), "/pipe/expiry", events, 5_000);
+            waitForGenerated(base, 1_500);
             Set<String> sinkSessions = ServerStats.sessions(server.getPort());
             sinkSessions.removeAll(before);
             assertThat(sinkSessions).as("the sink's session").hasSize(1);
