@@ -16,8 +16,10 @@ import org.apache.zookeeper.data.ACL;
 import javax.annotation.Nullable;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -40,6 +42,11 @@ import java.util.concurrent.CompletableFuture;
  * <p>Transient errors (ConnectionLoss, OperationTimeout, SessionExpired) are retried with
  * exponential backoff, bounded by {@link WriteRetryBudget}; everything is idempotent, so replaying
  * a transaction whose outcome was unknown is safe. Anything else fails with the path and code.
+ *
+ * <p>Transactions are pipelined: up to {@code sink.max-in-flight} are sent before the oldest is
+ * waited for, also across flushes, and {@link #awaitAll()} is where they are all durable. A failed
+ * one is resolved (re-planned, retried) when it is the oldest, on the caller's thread; {@link
+ * InFlightPaths} keeps back any transaction whose order against one in flight would matter.
  */
 final class ZNodeBatchWriter {
     private static final byte[] EMPTY = new byte[0];
@@ -66,8 +73,45 @@ final class ZNodeBatchWriter {
      */
     private boolean unknownPathsUsuallyExist;
 
+    private final int maxInFlight;
+    private final WriteListener listener;
+
+    /** Sent and not yet resolved, oldest first. */
+    private final Deque<InFlightChunk> inFlight = new ArrayDeque<>();
+
+    private final InFlightPaths inFlightPaths = new InFlightPaths();
+
+    /** Told on the mailbox thread when a chunk is durable. */
+    interface WriteListener {
+        void written(int mutations, long dataBytes, long nanosSinceSent);
+    }
+
+    /** A transaction sent and not yet resolved. */
+    private static final class InFlightChunk {
+        final List<ZNodeMutation> mutations;
+        final List<Op> ops;
+        final CompletableFuture<Void> answer;
+        final long sentNanos = System.nanoTime();
+
+        InFlightChunk(List<ZNodeMutation> mutations, List<Op> ops, CompletableFuture<Void> answer) {
+            this.mutations = mutations;
+            this.ops = ops;
+            this.answer = answer;
+        }
+    }
+
     ZNodeBatchWriter(CuratorFramework client, ZooKeeperWriteOptions options, String rootPath) {
+        this(client, options, rootPath, (mutations, bytes, nanos) -> {});
+    }
+
+    ZNodeBatchWriter(
+            CuratorFramework client,
+            ZooKeeperWriteOptions options,
+            String rootPath,
+            WriteListener listener) {
         this.client = client;
+        this.listener = listener;
+        this.maxInFlight = options.getMaxInFlight();
         this.options = options;
         this.rootPath = rootPath;
         this.requestBudget =
@@ -82,68 +126,162 @@ final class ZNodeBatchWriter {
 
     /** Applies the mutations in order; returns when all are durable in ZooKeeper. */
     void apply(List<ZNodeMutation> mutations) throws IOException {
+        send(mutations);
+        awaitAll();
+    }
+
+    /**
+     * Sends the mutations in order, without waiting for their answers beyond what {@code
+     * sink.max-in-flight} and {@link InFlightPaths} demand: a transaction that could be reordered
+     * against one in flight waits until the older ones are resolved, oldest first.
+     */
+    void send(List<ZNodeMutation> mutations) throws IOException {
         retries.progress();
         for (List<ZNodeMutation> chunk : TransactionChunker.chunk(mutations, requestBudget)) {
-            applyChunk(chunk);
+            while (inFlightPaths.conflictsWith(chunk)) {
+                completeOldest();
+            }
+            List<Op> ops = plan(chunk, null);
+            inFlight.addLast(new InFlightChunk(chunk, ops, multiAsync(ops)));
+            inFlightPaths.add(chunk);
+            while (inFlight.size() >= maxInFlight) {
+                completeOldest();
+            }
         }
     }
 
-    private void applyChunk(List<ZNodeMutation> chunk) throws IOException {
-        List<ZNodeMutation> pending = new ArrayList<>(chunk);
-        Map<String, Boolean> verified = null;
-        int replans = 0;
-        while (true) {
-            List<Op> ops = plan(pending, verified);
-            if (ops.isEmpty()) {
-                return;
-            }
-            try {
-                multi(ops);
-                retries.progress();
-                for (Op op : ops) {
-                    if (op.getType() == ZooDefs.OpCode.delete) {
-                        knownToExist.remove(op.getPath());
-                    } else {
-                        remember(op.getPath());
-                    }
-                }
-                return;
-            } catch (KeeperException e) {
-                if (ZooKeeperCalls.isTransient(e.code())) {
-                    retries.backOff(e);
-                    verified = null; // the outcome is unknown: plan again from what we know
-                    continue;
-                }
-                String path = e.getPath();
-                switch (e.code()) {
-                    case NODEEXISTS:
-                    case NONODE:
-                        if (++replans > MAX_REPLANS_PER_CHUNK) {
-                            throw new IOException(
-                                    String.format(
-                                            "Writing '%s' failed with %s %d times in a row: the tree keeps changing under the sink.",
-                                            path, e.code(), replans),
-                                    e);
-                        }
-                        verified = existence(pathsToCheck(pending));
-                        learnFrom(pending, verified);
-                        break;
-                    case NOTEMPTY:
-                        recoverFromNotEmpty(pending, e);
-                        break;
-                    default:
-                        throw fatal(path, e);
-                }
-            }
+    /** Returns when everything sent is durable in ZooKeeper: the at-least-once point. */
+    void awaitAll() throws IOException {
+        while (!inFlight.isEmpty()) {
+            completeOldest();
         }
     }
 
     /**
-     * One transaction, sent asynchronously so the wait is bounded by the retry budget and never by
-     * the client's own read timeout. A failure names the path of the first failed operation.
+     * Takes the answered transactions at the head without waiting, so a failure surfaces at the
+     * next row rather than at the next checkpoint. A failed one is resolved at once.
      */
+    void pollCompleted() throws IOException {
+        while (!inFlight.isEmpty() && inFlight.peekFirst().answer.isDone()) {
+            completeOldest();
+        }
+    }
+
+    int inFlightCount() {
+        return inFlight.size();
+    }
+
+    /**
+     * Waits for the oldest transaction in flight; if it failed, writes its chunk again
+     * synchronously. Everything sent after it commutes with it ({@link InFlightPaths}), so writing
+     * it after them leaves the tree that writing it first would.
+     */
+    private void completeOldest() throws IOException {
+        InFlightChunk oldest = inFlight.peekFirst();
+        try {
+            KeeperException failure = null;
+            try {
+                retries.await(oldest.answer);
+            } catch (KeeperException e) {
+                failure = e;
+            }
+            if (failure == null) {
+                retries.progress();
+                learnWritten(oldest.ops);
+            } else {
+                applyChunk(oldest.mutations, failure);
+            }
+            long bytes = 0;
+            for (ZNodeMutation m : oldest.mutations) {
+                bytes += m.isDelete() ? 0 : m.getData().length;
+            }
+            listener.written(oldest.mutations.size(), bytes, System.nanoTime() - oldest.sentNanos);
+        } finally {
+            inFlight.removeFirst();
+            inFlightPaths.remove(oldest.mutations);
+        }
+    }
+
+    /**
+     * Writes a chunk synchronously, re-planning and retrying until it is durable or fails for good.
+     * {@code failure} is the error of an attempt already made, or null to start with one.
+     */
+    private void applyChunk(List<ZNodeMutation> chunk, @Nullable KeeperException failure)
+            throws IOException {
+        List<ZNodeMutation> pending = new ArrayList<>(chunk);
+        Map<String, Boolean> verified = null;
+        int replans = 0;
+        KeeperException e = failure;
+        while (true) {
+            if (e == null) {
+                List<Op> ops = plan(pending, verified);
+                if (ops.isEmpty()) {
+                    return;
+                }
+                try {
+                    multi(ops);
+                    retries.progress();
+                    learnWritten(ops);
+                    return;
+                } catch (KeeperException thrown) {
+                    e = thrown;
+                }
+            }
+            if (ZooKeeperCalls.isTransient(e.code())) {
+                retries.backOff(e);
+                verified = null; // the outcome is unknown: plan again from what we know
+                e = null;
+                continue;
+            }
+            String path = e.getPath();
+            switch (e.code()) {
+                case NODEEXISTS:
+                case NONODE:
+                    if (++replans > MAX_REPLANS_PER_CHUNK) {
+                        throw new IOException(
+                                String.format(
+                                        "Writing '%s' failed with %s %d times in a row: the tree keeps changing under the sink.",
+                                        path, e.code(), replans),
+                                e);
+                    }
+                    verified = existence(pathsToCheck(pending));
+                    learnFrom(pending, verified);
+                    break;
+                case NOTEMPTY:
+                    recoverFromNotEmpty(pending, e);
+                    break;
+                default:
+                    throw fatal(path, e);
+            }
+            e = null;
+        }
+    }
+
+    private void learnWritten(List<Op> ops) {
+        for (Op op : ops) {
+            if (op.getType() == ZooDefs.OpCode.delete) {
+                knownToExist.remove(op.getPath());
+            } else {
+                remember(op.getPath());
+            }
+        }
+    }
+
+    /** One transaction, waited for; the wait is bounded by the retry budget. */
     private void multi(List<Op> ops) throws IOException, KeeperException {
+        retries.await(multiAsync(ops));
+    }
+
+    /**
+     * Sends one transaction. The answer is awaited with the retry budget's bound, never the
+     * client's own read timeout. A failure names the path of the first failed operation.
+     */
+    private CompletableFuture<Void> multiAsync(List<Op> ops) throws IOException {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        if (ops.isEmpty()) {
+            done.complete(null);
+            return done;
+        }
         zooKeeper()
                 .multi(
                         ops,
@@ -158,7 +296,7 @@ final class ZNodeBatchWriter {
                             }
                         },
                         null);
-        retries.await(done);
+        return done;
     }
 
     /** Ops for the chunk: from verified existence if we have it, else from what we wrote before. */

@@ -25,7 +25,9 @@ import java.util.List;
  * Buffers mutations, collapsed per path (last write wins; a re-written path moves to the end, so
  * the relative order of the surviving writes is the order of their last update), and writes them on
  * {@code sink.buffer-flush.max-rows}, on the {@code sink.buffer-flush.interval} timer and on
- * checkpoints. Everything runs on the task's mailbox thread, timers included.
+ * checkpoints. Writes are pipelined ({@code sink.max-in-flight}): a flush sends and goes on, and
+ * {@link #flush} (checkpoint, end of input) waits until everything sent is durable. Everything runs
+ * on the task's mailbox thread, timers and the handling of answers included.
  */
 final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
     private final ZooKeeperWriteOptions options;
@@ -60,7 +62,7 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
         this.numBytesSend = metrics.getNumBytesSendCounter();
         metrics.setCurrentSendTimeGauge(() -> lastSendTimeMs);
         this.lease = openWriterClient(options);
-        this.batchWriter = new ZNodeBatchWriter(lease.client(), options, rootPath);
+        this.batchWriter = new ZNodeBatchWriter(lease.client(), options, rootPath, this::written);
         try {
             ensureRoot(lease.client(), batchWriter, rootPath);
         } catch (IOException | RuntimeException e) {
@@ -117,6 +119,7 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
 
     @Override
     public void write(IN element, Context context) throws IOException, InterruptedException {
+        batchWriter.pollCompleted();
         ZNodeMutation mutation = serializer.toMutation(element);
         if (mutation == null) {
             return;
@@ -125,7 +128,7 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
         ZNodeMutation earlier = buffer.get(mutation.getPath());
         if (earlier != null && earlier.isDelete() && !mutation.isDelete()) {
             // The delete removes a whole subtree, and writes buffered after it may re-create
-            // parts of it. Folding it into this upsert would move it behind them: write it first.
+            // parts of it. Folding it into this upsert would move it behind them: send it first.
             flushBuffer();
         }
         ZNodeMutation replaced = buffer.remove(mutation.getPath());
@@ -166,29 +169,34 @@ final class ZooKeeperSinkWriter<IN> implements SinkWriter<IN> {
         }
     }
 
+    /**
+     * The at-least-once point: on a checkpoint (unless the guarantee is none) and at the end of
+     * input, everything buffered and sent is durable when this returns.
+     */
     @Override
     public void flush(boolean endOfInput) throws IOException {
         if (endOfInput || options.getDeliveryGuarantee() != DeliveryGuarantee.NONE) {
             flushBuffer();
+            batchWriter.awaitAll();
         }
     }
 
+    /** Sends the buffer; its transactions complete later, counted by {@link #written}. */
     private void flushBuffer() throws IOException {
+        batchWriter.pollCompleted(); // also on timer flushes of an idle stream
         if (buffer.isEmpty()) {
             return;
         }
         List<ZNodeMutation> batch = new ArrayList<>(buffer.values());
-        long start = System.nanoTime();
-        batchWriter.apply(batch);
-        lastSendTimeMs = (System.nanoTime() - start) / 1_000_000;
         buffer.clear();
         bufferedBytes = 0;
-        long bytes = 0;
-        for (ZNodeMutation m : batch) {
-            bytes += m.isDelete() ? 0 : m.getData().length;
-        }
-        numRecordsSend.inc(batch.size());
-        numBytesSend.inc(bytes);
+        batchWriter.send(batch);
+    }
+
+    private void written(int mutations, long dataBytes, long nanosSinceSent) {
+        numRecordsSend.inc(mutations);
+        numBytesSend.inc(dataBytes);
+        lastSendTimeMs = nanosSinceSent / 1_000_000;
     }
 
     private void scheduleFlush() {

@@ -16,6 +16,12 @@ public final class ZooKeeperWriteOptions implements Serializable {
     /** 4 MiB: a few full-size transactions, whatever the row sizes. */
     public static final long DEFAULT_BUFFER_FLUSH_MAX_BYTES = 4L << 20;
 
+    /** Transactions one writer keeps sent and unanswered, at most; 1 writes one at a time. */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 8;
+
+    /** Each transaction in flight holds up to jute.maxbuffer of heap: 64 MiB at the default. */
+    public static final int MAX_MAX_IN_FLIGHT = 64;
+
     private final ZooKeeperConnectionOptions connection;
     private final int bufferFlushMaxRows;
     private final long bufferFlushMaxBytes;
@@ -24,6 +30,7 @@ public final class ZooKeeperWriteOptions implements Serializable {
     private final int maxRetries;
     private final Duration retryBackoff;
     private final Duration retryTimeout;
+    private final int maxInFlight;
 
     private ZooKeeperWriteOptions(Builder b) {
         this.connection = b.connection;
@@ -34,6 +41,7 @@ public final class ZooKeeperWriteOptions implements Serializable {
         this.maxRetries = b.maxRetries;
         this.retryBackoff = b.retryBackoff;
         this.retryTimeout = b.retryTimeout;
+        this.maxInFlight = b.maxInFlight;
     }
 
     public static Builder builder() {
@@ -75,6 +83,11 @@ public final class ZooKeeperWriteOptions implements Serializable {
         return retryTimeout;
     }
 
+    /** Write transactions sent and not yet answered, at most. */
+    public int getMaxInFlight() {
+        return maxInFlight;
+    }
+
     @Override
     public String toString() {
         return "ZooKeeperWriteOptions{"
@@ -93,6 +106,8 @@ public final class ZooKeeperWriteOptions implements Serializable {
                 + retryBackoff
                 + ", retryTimeout="
                 + retryTimeout
+                + ", maxInFlight="
+                + maxInFlight
                 + "}";
     }
 
@@ -106,6 +121,7 @@ public final class ZooKeeperWriteOptions implements Serializable {
         private int maxRetries = 10;
         private Duration retryBackoff = Duration.ofMillis(200);
         private Duration retryTimeout = Duration.ofSeconds(60);
+        private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
 
         public Builder setConnection(ZooKeeperConnectionOptions connection) {
             this.connection = connection;
@@ -147,6 +163,15 @@ public final class ZooKeeperWriteOptions implements Serializable {
             return this;
         }
 
+        /**
+         * Write transactions sent and not yet answered, at most (default 8). 1 waits for each
+         * transaction before the next one is sent.
+         */
+        public Builder setMaxInFlight(int maxInFlight) {
+            this.maxInFlight = maxInFlight;
+            return this;
+        }
+
         public ZooKeeperWriteOptions build() {
             require(connection != null, "ZooKeeper connection options are required.");
             require(
@@ -173,6 +198,11 @@ public final class ZooKeeperWriteOptions implements Serializable {
                     retryTimeout != null && !retryTimeout.isNegative() && !retryTimeout.isZero(),
                     "'sink.retry.timeout' must be positive, but was %s.",
                     retryTimeout);
+            require(
+                    maxInFlight >= 1 && maxInFlight <= MAX_MAX_IN_FLIGHT,
+                    "'sink.max-in-flight' must be between 1 and %s, but was %s.",
+                    MAX_MAX_IN_FLIGHT,
+                    maxInFlight);
             return new ZooKeeperWriteOptions(this);
         }
     }

@@ -110,6 +110,13 @@ public final class ZooKeeperConnectorOptions {
                     .withDescription(
                             "The longest the sink keeps retrying transient errors without a successful write before the job fails. Bounds how long a flush, and so a checkpoint, waits for an unreachable ensemble.");
 
+    public static final ConfigOption<Integer> SINK_MAX_IN_FLIGHT =
+            ConfigOptions.key("sink.max-in-flight")
+                    .intType()
+                    .defaultValue(ZooKeeperWriteOptions.DEFAULT_MAX_IN_FLIGHT)
+                    .withDescription(
+                            "Write transactions a sink subtask keeps sent and not yet answered, at most; '1' waits for each before sending the next. Checkpoints and the end of input wait for all of them.");
+
     public static final ConfigOption<Duration> SESSION_TIMEOUT =
             ConfigOptions.key("session.timeout")
                     .durationType()

@@ -73,6 +73,7 @@ public final class ZooKeeperDynamicTableFactory
         options.add(SINK_MAX_RETRIES);
         options.add(SINK_RETRY_BACKOFF);
         options.add(SINK_RETRY_TIMEOUT);
+        options.add(SINK_MAX_IN_FLIGHT);
         options.add(SESSION_TIMEOUT);
         options.add(CONNECTION_TIMEOUT);
         options.add(CONNECTION_MAX_RETRIES);
@@ -156,6 +157,7 @@ public final class ZooKeeperDynamicTableFactory
                                         .setMaxRetries(config.get(SINK_MAX_RETRIES))
                                         .setRetryBackoff(config.get(SINK_RETRY_BACKOFF))
                                         .setRetryTimeout(config.get(SINK_RETRY_TIMEOUT))
+                                        .setMaxInFlight(config.get(SINK_MAX_IN_FLIGHT))
                                         .build());
         return new ZooKeeperDynamicTableSink(
                 columns,

@@ -103,6 +103,79 @@ class ZNodeBatchWriterITCase {
         assertThat(trees.get("/t/other")).isEqualTo("o");
     }
 
+    // A chunk that fails as a whole (here: a create of a node someone else made, NodeExists) is
+    // written again only once it is the oldest in flight, after the chunks sent behind it. The
+    // next three tests send such a chunk, then one whose order against it matters; each ends
+    // wrong if the second is sent while the first is in flight.
+
+    /** Shared path: the failed chunk's older value must not land after the newer one. */
+    @Test
+    void aLaterWriteOfTheSamePathWaitsForAFailedChunk() throws Exception {
+        writer.apply(Arrays.asList(ZNodeMutation.upsert("/t/k", bytes("v0")))); // known now
+        trees.put("/t/taken", "someone else's");
+        writer.send(
+                Arrays.asList(
+                        ZNodeMutation.upsert("/t/k", bytes("v1")),
+                        ZNodeMutation.upsert("/t/taken", bytes("mine"))));
+        writer.send(Arrays.asList(ZNodeMutation.upsert("/t/k", bytes("v2"))));
+        writer.awaitAll();
+        assertThat(trees.get("/t/k")).isEqualTo("v2");
+        assertThat(trees.get("/t/taken")).isEqualTo("mine");
+    }
+
+    /** A delete above a failed upsert: re-applied later, the upsert would re-create the node. */
+    @Test
+    void aDeleteAboveAFailedUpsertWaitsForIt() throws Exception {
+        trees.put("/t/p", "");
+        trees.put("/t/taken", "someone else's");
+        writer.send(
+                Arrays.asList(
+                        ZNodeMutation.upsert("/t/p/c", bytes("1")),
+                        ZNodeMutation.upsert("/t/taken", bytes("mine"))));
+        writer.send(Arrays.asList(ZNodeMutation.delete("/t/p")));
+        writer.awaitAll();
+        assertThat(trees.tree("/t")).containsOnlyKeys("taken");
+    }
+
+    /** An upsert below a failed delete: re-applied later, the delete would remove it. */
+    @Test
+    void anUpsertBelowAFailedDeleteWaitsForIt() throws Exception {
+        trees.put("/t/d", "old");
+        trees.put("/t/taken", "someone else's");
+        writer.send(
+                Arrays.asList(
+                        ZNodeMutation.delete("/t/d"),
+                        ZNodeMutation.upsert("/t/taken", bytes("mine"))));
+        writer.send(Arrays.asList(ZNodeMutation.upsert("/t/d/x", bytes("1"))));
+        writer.awaitAll();
+        assertThat(trees.tree("/t")).containsEntry("d", "").containsEntry("d/x", "1");
+    }
+
+    /** Chunks that commute are sent without waiting, up to the bound, across sends. */
+    @Test
+    void inFlightTransactionsAreBoundedAndAllDurableAfterAwaitAll() throws Exception {
+        ZooKeeperWriteOptions three =
+                ZooKeeperWriteOptions.builder()
+                        .setConnection(
+                                ZooKeeperConnectionOptions.builder()
+                                        .setHosts(server.getConnectString())
+                                        .build())
+                        .setMaxInFlight(3)
+                        .build();
+        ZNodeBatchWriter pipelined = new ZNodeBatchWriter(client, three, "/t");
+        trees.put("/t", "");
+        int maxSeen = 0;
+        for (int i = 0; i < 30; i++) {
+            pipelined.send(Arrays.asList(ZNodeMutation.upsert("/t/n" + i, bytes("v" + i))));
+            maxSeen = Math.max(maxSeen, pipelined.inFlightCount());
+            assertThat(pipelined.inFlightCount()).isLessThan(3);
+        }
+        pipelined.awaitAll();
+        assertThat(pipelined.inFlightCount()).isZero();
+        assertThat(maxSeen).as("transactions left in flight between sends").isEqualTo(2);
+        assertThat(trees.tree("/t")).hasSize(30).containsEntry("n29", "v29");
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

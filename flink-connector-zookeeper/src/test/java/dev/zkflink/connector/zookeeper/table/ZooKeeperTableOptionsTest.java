@@ -303,6 +303,16 @@ class ZooKeeperTableOptionsTest {
                 "CREATE TABLE t_src (flag STRING, v STRING) WITH ('connector'='datagen', 'number-of-rows'='1')");
         assertThatThrownBy(() -> planSink(FLAT, VALID + ", 'sink.buffer-flush.max-rows'='0'"))
                 .hasStackTraceContaining("'sink.buffer-flush.max-rows' must be at least 1");
+        for (String inFlight : new String[] {"0", "65"}) {
+            tEnv.executeSql("DROP TABLE t");
+            assertThatThrownBy(
+                            () ->
+                                    planSink(
+                                            FLAT,
+                                            VALID + ", 'sink.max-in-flight'='" + inFlight + "'"))
+                    .hasStackTraceContaining(
+                            "'sink.max-in-flight' must be between 1 and 64, but was " + inFlight);
+        }
     }
 
     @Test
