@@ -62,10 +62,13 @@ import java.util.function.LongSupplier;
  *     -Dexec.args="-cp %classpath dev.zkflink.connector.zookeeper.benchmark.ChangelogBenchmark 100000 100000"
  * </pre>
  *
- * <p>Arguments: the number of row nodes N (default 100,000) and the number of changes per
- * throughput run M (default 100,000). The server is a curator-test TestingServer in the same JVM as
- * the Flink MiniCluster, so the writer, the watchers, the connector and the server share the same
- * cores, and {@link System#nanoTime()} is one clock for sender and receiver.
+ * <p>Arguments: the number of row nodes N (default 100,000), the number of changes per throughput
+ * run M (default 100,000), and the start-up mode of the throughput part, {@code initial} (default)
+ * or {@code latest} (then only the throughput part runs). Each throughput run writes to the raw
+ * watch's own copy of the tree first, then to the connector's, and prints their ratio. The server
+ * is a curator-test TestingServer in the same JVM as the Flink MiniCluster, so the writer, the
+ * watchers, the connector and the server share the same cores, and {@link System#nanoTime()} is one
+ * clock for sender and receiver.
  *
  * <p>The benchmark checks that the connector's last emitted {@code mzxid} for every row node equals
  * the node's current {@code mzxid}; it says so loudly and exits with status 1 when it does not.
@@ -93,6 +96,7 @@ public final class ChangelogBenchmark {
     private ChangelogBenchmark() {}
 
     public static void main(String[] args) throws Exception {
+        BenchmarkLogs.toStderr();
         int requested = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int changes = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         String mode = args.length > 2 ? args[2] : "initial";

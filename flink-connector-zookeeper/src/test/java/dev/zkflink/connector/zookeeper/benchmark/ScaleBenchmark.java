@@ -100,6 +100,7 @@ public final class ScaleBenchmark {
     private ScaleBenchmark() {}
 
     public static void main(String[] args) throws Exception {
+        BenchmarkLogs.toStderr();
         int requested = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int changes = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         int perParent = Math.min(PER_PARENT, requested);

@@ -43,6 +43,9 @@ import java.util.Locale;
  *     [-Dexec.args="100000"]
  * </pre>
  *
+ * <p>A second argument {@code ratios} runs only the ratios issue 8 sets goals for (see {@link
+ * SqlThroughputRatios}); the default {@code all} prints them after the other figures.
+ *
  * <p>The server is a curator-test TestingServer in the same JVM as the Flink MiniCluster, so the
  * connector and the anchors share the same two cores. Connector times are end-to-end job times,
  * including job submission and scheduling (about a second on these machines).
@@ -53,6 +56,7 @@ public final class ZooKeeperConnectorBenchmark {
     private static final int REPS = 3;
 
     public static void main(String[] args) throws Exception {
+        BenchmarkLogs.toStderr();
         int requested = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         String mode = args.length > 1 ? args[1] : "all";
         if (!mode.equals("all") && !mode.equals("ratios")) {
