@@ -78,7 +78,7 @@ final class SubtreeWalker {
         }
         plan(round);
         observeRetained();
-        List<ZNodeRecord> rows = new ArrayList<>();
+        List<ZNodeRecord> rows = new ArrayList<>(round.ops.size());
         if (!round.ops.isEmpty()) {
             List<OpResult> results;
             try {
@@ -318,11 +318,15 @@ final class SubtreeWalker {
     /** The reads of one round and what to do with each result, in the same order. */
     private static final class Round {
         final int maxOps;
-        final List<Op> ops = new ArrayList<>();
-        final List<PendingRead> pending = new ArrayList<>();
+        final List<Op> ops;
+        final List<PendingRead> pending;
 
         Round(int maxOps) {
             this.maxOps = maxOps;
+            // Sized for a full round of small nodes, so planning does not regrow the lists.
+            int expected = Math.min(maxOps, 4096);
+            this.ops = new ArrayList<>(expected);
+            this.pending = new ArrayList<>(expected);
         }
 
         boolean hasRoom() {
