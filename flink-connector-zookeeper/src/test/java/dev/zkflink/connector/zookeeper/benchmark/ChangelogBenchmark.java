@@ -841,12 +841,16 @@ public final class ChangelogBenchmark {
         if (mismatches == 0 && ChangeProbe.EMITTED.size() == expectedRecords) {
             System.out.printf(
                     Locale.ROOT,
-                    "  final state %s: OK, last emitted mzxid == current mzxid for all %,d"
-                            + " changed row nodes of %,d, none for the others (%,d DELETE"
-                            + " records, expected 0)%n",
+                    "  final state %s: OK, last emitted mzxid == current mzxid for all %s"
+                            + " (%,d DELETE records, expected 0)%n",
                     when,
-                    expectedRecords,
-                    rel.length,
+                    changed == null
+                            ? String.format(Locale.ROOT, "%,d row nodes", rel.length)
+                            : String.format(
+                                    Locale.ROOT,
+                                    "%,d changed row nodes of %,d, none for the others",
+                                    expectedRecords,
+                                    rel.length),
                     ChangeProbe.DELETES.get());
         } else {
             String message =
