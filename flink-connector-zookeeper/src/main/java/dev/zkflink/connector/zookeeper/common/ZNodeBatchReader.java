@@ -174,7 +174,11 @@ public final class ZNodeBatchReader {
         for (List<Op> request : requests) {
             futures.add(multiAsync(zk, request));
         }
-        List<OpResult> out = new ArrayList<>();
+        int planned = 0;
+        for (List<Op> request : requests) {
+            planned += request.size();
+        }
+        List<OpResult> out = new ArrayList<>(planned);
         for (CompletableFuture<List<OpResult>> f : futures) {
             out.addAll(ZooKeeperCalls.await(f, options, wake));
         }

@@ -62,16 +62,21 @@ import java.util.function.LongSupplier;
  *     -Dexec.args="-cp %classpath dev.zkflink.connector.zookeeper.benchmark.ChangelogBenchmark 100000 100000"
  * </pre>
  *
- * <p>Arguments: the number of row nodes N (default 100,000) and the number of changes per
- * throughput run M (default 100,000). The server is a curator-test TestingServer in the same JVM as
- * the Flink MiniCluster, so the writer, the watchers, the connector and the server share the same
- * cores, and {@link System#nanoTime()} is one clock for sender and receiver.
+ * <p>Arguments: the number of row nodes N (default 100,000), the number of changes per throughput
+ * run M (default 100,000), and the start-up mode of the throughput part, {@code initial} (default)
+ * or {@code latest} (then only the throughput part runs). Each throughput run writes to the raw
+ * watch's own copy of the tree first, then to the connector's, and prints their ratio. The server
+ * is a curator-test TestingServer in the same JVM as the Flink MiniCluster, so the writer, the
+ * watchers, the connector and the server share the same cores, and {@link System#nanoTime()} is one
+ * clock for sender and receiver.
  *
  * <p>The benchmark checks that the connector's last emitted {@code mzxid} for every row node equals
  * the node's current {@code mzxid}; it says so loudly and exits with status 1 when it does not.
  */
 public final class ChangelogBenchmark {
     private static final String ROOT = "/bench/live";
+    private static final String RAW_ROOT = "/bench/raw";
+    private static final double CHANGELOG_GOAL = 0.7;
     private static final int PARENTS = 100;
     private static final int VALUE_BYTES = 100;
     private static final int REPS = 3;
@@ -91,8 +96,15 @@ public final class ChangelogBenchmark {
     private ChangelogBenchmark() {}
 
     public static void main(String[] args) throws Exception {
+        BenchmarkLogs.toStderr();
         int requested = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int changes = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
+        String mode = args.length > 2 ? args[2] : "initial";
+        if (!mode.equals("initial") && !mode.equals("latest")) {
+            throw new IllegalArgumentException(
+                    "third argument: 'initial' or 'latest', was " + mode);
+        }
+        boolean latest = mode.equals("latest");
         int perParent = Math.max(1, requested / PARENTS);
         int nodes = perParent * PARENTS;
         String[] rel = new String[nodes];
@@ -131,13 +143,25 @@ public final class ChangelogBenchmark {
                     data.add(value);
                 }
                 trees.createChildren(String.format(Locale.ROOT, "%s/p-%03d", ROOT, p), names, data);
+                trees.createChildren(
+                        String.format(Locale.ROOT, "%s/p-%03d", RAW_ROOT, p), names, data);
             }
 
-            throughput(hosts, writer, rel, abs, changes);
+            throughput(hosts, writer, rel, abs, changes, latest);
+            if (latest) {
+                System.out.println();
+                System.out.println(
+                        "(latency and state are measured in 'initial' mode: run without 'latest')");
+                finish();
+            }
             latency(hosts, writer, rel, abs, perParent);
             stateSize(writer, rel, abs);
         }
 
+        finish();
+    }
+
+    private static void finish() {
         System.out.println();
         if (PROBLEMS.isEmpty()) {
             System.out.println("No correctness problems observed.");
@@ -153,9 +177,13 @@ public final class ChangelogBenchmark {
     // ---------------------------------------------------------------- 1. change throughput
 
     private static void throughput(
-            String hosts, ZooKeeper writer, String[] rel, String[] abs, int changes)
+            String hosts, ZooKeeper writer, String[] rel, String[] abs, int changes, boolean latest)
             throws Exception {
         int nodes = rel.length;
+        String[] rawAbs = new String[nodes];
+        for (int i = 0; i < nodes; i++) {
+            rawAbs[i] = RAW_ROOT + "/" + rel[i];
+        }
         System.out.println();
         System.out.printf(
                 Locale.ROOT,
@@ -168,16 +196,19 @@ public final class ChangelogBenchmark {
                 nodes);
         System.out.printf(
                 Locale.ROOT,
-                "Rate = changes / (first write sent -> last change observed). Median of %d runs"
-                        + " [min - max], after one unmeasured warm-up run (run -1) each.%n",
+                "Rate = changes / (first write sent -> last change observed). Each run: the anchor"
+                        + " on %s, then the connector on %s (same shape); median of %d runs [min -"
+                        + " max], after one unmeasured warm-up run (run -1).%n",
+                RAW_ROOT,
+                ROOT,
                 REPS);
 
-        // ---- anchor: raw client, one persistent recursive watch
+        // ---- anchor: raw client, one persistent recursive watch on its own copy of the tree
         AtomicLong events = new AtomicLong();
         AtomicLong lastEvent = new AtomicLong();
         ZooKeeper watcher = connect(hosts);
         watcher.addWatch(
-                ROOT,
+                RAW_ROOT,
                 event -> {
                     if (event.getType() == Watcher.Event.EventType.NodeDataChanged) {
                         lastEvent.set(System.nanoTime());
@@ -185,59 +216,76 @@ public final class ChangelogBenchmark {
                     }
                 },
                 AddWatchMode.PERSISTENT_RECURSIVE);
-        double[] anchorSeconds = new double[REPS];
-        double[] anchorWriter = new double[REPS];
-        long[] anchorEvents = new long[REPS];
-        // Run -1 warms up the JIT and the server; its figures are overwritten by run 0.
-        for (int rep = -1; rep < REPS; rep++) {
-            int slot = Math.max(rep, 0);
-            events.set(0);
-            lastEvent.set(0);
-            List<ChangeBatch> batches = prepareChanges(abs, changes, "a" + rep);
-            long[] expected = new long[nodes];
-            WriteRun run = writeChanges(writer, batches, expected);
-            boolean complete = awaitCount(events::get, changes, null);
-            anchorEvents[slot] = events.get();
-            anchorSeconds[slot] = (lastEvent.get() - run.startNanos) / 1e9;
-            anchorWriter[slot] = run.writerSeconds();
-            if (!complete) {
-                problem(
+
+        // ---- the connector's live source, running through all runs
+        ChangeProbe.reset();
+        JobClient job = startJob(hosts, false, !latest);
+        boolean[] changed = new boolean[nodes];
+        try {
+            String startup;
+            if (latest) {
+                double ready = awaitWatching(job, writer, abs[0]);
+                changed[0] = true;
+                startup =
                         String.format(
                                 Locale.ROOT,
-                                "anchor run %d: only %,d of %,d NodeDataChanged events arrived",
-                                rep,
-                                anchorEvents[slot],
-                                changes));
+                                "latest: first change seen %.2f s after submission",
+                                ready);
+            } else {
+                awaitSnapshot(job, nodes);
+                startup =
+                        String.format(
+                                Locale.ROOT,
+                                "initial: snapshot of %,d rows in %.2f s, first to last row",
+                                ChangeProbe.INSERTS.get(),
+                                (ChangeProbe.LAST_INSERT_NANOS.get()
+                                                - ChangeProbe.FIRST_INSERT_NANOS.get())
+                                        / 1e9);
             }
-        }
-        watcher.close();
-        System.out.println("  anchor: raw ZooKeeper client, addWatch(PERSISTENT_RECURSIVE)");
-        rate("first write sent -> last NodeDataChanged event", changes, anchorSeconds);
-        rate("(writer alone: first write sent -> last write acked)", changes, anchorWriter);
-        counts("NodeDataChanged events received per run", anchorEvents, changes);
-
-        // ---- the connector's live source
-        ChangeProbe.reset();
-        JobClient job = startJob(hosts, false);
-        try {
-            awaitSnapshot(job, nodes);
-            double snapshotSeconds =
-                    (ChangeProbe.LAST_INSERT_NANOS.get() - ChangeProbe.FIRST_INSERT_NANOS.get())
-                            / 1e9;
-            double[] connectorSeconds = new double[REPS];
+            double[] anchorRate = new double[REPS];
+            double[] anchorWriter = new double[REPS];
+            long[] anchorEvents = new long[REPS];
+            double[] connectorRate = new double[REPS];
             double[] connectorWriter = new double[REPS];
             long[] updates = new long[REPS];
+            double[] ratio = new double[REPS];
             for (int rep = -1; rep < REPS; rep++) {
+                // Run -1 warms up the JIT and the server; its figures are overwritten by run 0.
                 int slot = Math.max(rep, 0);
+                events.set(0);
+                lastEvent.set(0);
+                WriteRun raw =
+                        writeChanges(
+                                writer,
+                                prepareChanges(rawAbs, changes, "a" + rep),
+                                new long[nodes]);
+                boolean complete = awaitCount(events::get, changes, null);
+                anchorEvents[slot] = events.get();
+                anchorRate[slot] = changes / ((lastEvent.get() - raw.startNanos) / 1e9);
+                anchorWriter[slot] = changes / raw.writerSeconds();
+                if (!complete) {
+                    problem(
+                            String.format(
+                                    Locale.ROOT,
+                                    "anchor run %d: only %,d of %,d NodeDataChanged events arrived",
+                                    rep,
+                                    anchorEvents[slot],
+                                    changes));
+                }
+
                 long updatesBefore = ChangeProbe.UPDATES.get();
-                List<ChangeBatch> batches = prepareChanges(abs, changes, "c" + rep);
                 long[] expected = new long[nodes];
-                WriteRun run = writeChanges(writer, batches, expected);
+                WriteRun run =
+                        writeChanges(writer, prepareChanges(abs, changes, "c" + rep), expected);
+                for (int i = 0; i < nodes; i++) {
+                    changed[i] |= expected[i] != 0;
+                }
                 int behind = awaitCaughtUp(job, rel, expected, run.maxMzxid);
                 updates[slot] = ChangeProbe.UPDATES.get() - updatesBefore;
-                connectorSeconds[slot] =
-                        (ChangeProbe.LAST_UPDATE_NANOS.get() - run.startNanos) / 1e9;
-                connectorWriter[slot] = run.writerSeconds();
+                connectorRate[slot] =
+                        changes / ((ChangeProbe.LAST_UPDATE_NANOS.get() - run.startNanos) / 1e9);
+                connectorWriter[slot] = changes / run.writerSeconds();
+                ratio[slot] = connectorRate[slot] / anchorRate[slot];
                 if (behind > 0) {
                     problem(
                             String.format(
@@ -250,19 +298,47 @@ public final class ChangelogBenchmark {
                                     TimeUnit.NANOSECONDS.toSeconds(STALL_NANOS)));
                 }
             }
+            System.out.println("  anchor: raw ZooKeeper client, addWatch(PERSISTENT_RECURSIVE)");
+            rate("first write sent -> last NodeDataChanged event", anchorRate);
+            rate("(writer alone: first write sent -> last write acked)", anchorWriter);
+            counts("NodeDataChanged events received per run", anchorEvents, changes);
             System.out.printf(
                     Locale.ROOT,
-                    "  connector: ZooKeeperChangelogSource (initial), parallelism=1, DataStream API"
-                            + " (initial snapshot: %,d rows in %.2f s, first to last row)%n",
-                    ChangeProbe.INSERTS.get(),
-                    snapshotSeconds);
-            rate("first write sent -> last UPDATE record emitted", changes, connectorSeconds);
-            rate("(writer alone: first write sent -> last write acked)", changes, connectorWriter);
+                    "  connector: ZooKeeperChangelogSource, parallelism=1, DataStream API (%s)%n",
+                    startup);
+            rate("first write sent -> last UPDATE record emitted", connectorRate);
+            rate("(writer alone: first write sent -> last write acked)", connectorWriter);
             counts("UPDATE records emitted per run (coalescing may give fewer)", updates, changes);
-            checkFinalState(writer, rel, abs, "after the throughput runs");
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %s changelog / raw watch: %s%n",
+                    latest ? "latest" : "initial",
+                    RatioLine.format(ratio, CHANGELOG_GOAL));
+            checkFinalState(writer, rel, abs, latest ? changed : null, "after the throughput runs");
         } finally {
+            watcher.close();
             cancel(job);
         }
+    }
+
+    /**
+     * For {@code latest}: the source emits nothing until a node changes after it started watching,
+     * so change one node every 100 ms until its UPDATE arrives. Returns seconds since submission.
+     */
+    private static double awaitWatching(JobClient job, ZooKeeper writer, String path)
+            throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(120);
+        int i = 0;
+        while (ChangeProbe.UPDATES.get() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The latest source saw no change within 120 s");
+            }
+            writer.setData(path, value("probe-" + i++ + "-"), -1);
+            checkRunning(job);
+            Thread.sleep(100);
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private static final class ChangeBatch {
@@ -444,7 +520,7 @@ public final class ChangelogBenchmark {
         // ---- connector: source -> keyBy (network shuffle) -> sink, buffer timeout 0
         ChangeProbe.reset();
         LatencySink.SAMPLES.clear();
-        JobClient job = startJob(hosts, true);
+        JobClient job = startJob(hosts, true, true);
         try {
             awaitSnapshot(job, nodes);
             Set<Long> connectorWarmupSends = sequentialWrites(writer, abs, order, 0, warmup, null);
@@ -458,7 +534,7 @@ public final class ChangelogBenchmark {
                     "UPDATE rows at the sink",
                     matching(LatencySink.SAMPLES, connectorSends),
                     measured);
-            checkFinalState(writer, rel, abs, "after the latency runs");
+            checkFinalState(writer, rel, abs, null, "after the latency runs");
         } finally {
             cancel(job);
         }
@@ -631,7 +707,8 @@ public final class ChangelogBenchmark {
 
     // ---------------------------------------------------------------- shared
 
-    private static JobClient startJob(String hosts, boolean latency) throws Exception {
+    private static JobClient startJob(String hosts, boolean latency, boolean emitSnapshot)
+            throws Exception {
         Configuration conf = new Configuration();
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 4);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -649,7 +726,7 @@ public final class ChangelogBenchmark {
                                 ZNodeTreeLayout.levels(ROOT, 2),
                                 options,
                                 new ChangeProbe(),
-                                true,
+                                emitSnapshot,
                                 false),
                         WatermarkStrategy.noWatermarks(),
                         "zookeeper");
@@ -725,13 +802,29 @@ public final class ChangelogBenchmark {
      * Compares the mzxid of the last record the connector emitted for every row node with the
      * node's current mzxid, read with a plain client.
      */
-    private static void checkFinalState(ZooKeeper zk, String[] rel, String[] abs, String when)
+    /**
+     * @param changed for a {@code latest} source, the row nodes changed since it started: only they
+     *     may have records; {@code null} when every row node must have one (an initial snapshot)
+     */
+    private static void checkFinalState(
+            ZooKeeper zk, String[] rel, String[] abs, boolean[] changed, String when)
             throws Exception {
         Stat[] stats = readStats(zk, abs);
         int mismatches = 0;
+        int expectedRecords = 0;
         String example = null;
         for (int i = 0; i < rel.length; i++) {
             Long emitted = ChangeProbe.EMITTED.get(rel[i]);
+            if (changed != null && !changed[i]) {
+                if (emitted != null) {
+                    mismatches++;
+                    if (example == null) {
+                        example = rel[i] + ": a record although it never changed";
+                    }
+                }
+                continue;
+            }
+            expectedRecords++;
             if (emitted == null || emitted != stats[i].getMzxid()) {
                 if (example == null) {
                     example =
@@ -745,13 +838,19 @@ public final class ChangelogBenchmark {
                 mismatches++;
             }
         }
-        if (mismatches == 0 && ChangeProbe.EMITTED.size() == rel.length) {
+        if (mismatches == 0 && ChangeProbe.EMITTED.size() == expectedRecords) {
             System.out.printf(
                     Locale.ROOT,
-                    "  final state %s: OK, last emitted mzxid == current mzxid for all %,d row"
-                            + " nodes (%,d DELETE records, expected 0)%n",
+                    "  final state %s: OK, last emitted mzxid == current mzxid for all %s"
+                            + " (%,d DELETE records, expected 0)%n",
                     when,
-                    rel.length,
+                    changed == null
+                            ? String.format(Locale.ROOT, "%,d row nodes", rel.length)
+                            : String.format(
+                                    Locale.ROOT,
+                                    "%,d changed row nodes of %,d, none for the others",
+                                    expectedRecords,
+                                    rel.length),
                     ChangeProbe.DELETES.get());
         } else {
             String message =
@@ -821,16 +920,14 @@ public final class ChangelogBenchmark {
         return value;
     }
 
-    private static void rate(String what, int changes, double[] seconds) {
-        double[] sorted = seconds.clone();
-        Arrays.sort(sorted);
+    private static void rate(String what, double[] perSecond) {
         System.out.printf(
                 Locale.ROOT,
                 "      %-62s %,9.0f changes/s [%,.0f - %,.0f]%n",
                 what,
-                changes / sorted[sorted.length / 2],
-                changes / sorted[sorted.length - 1],
-                changes / sorted[0]);
+                RatioLine.median(perSecond),
+                RatioLine.min(perSecond),
+                RatioLine.max(perSecond));
     }
 
     private static void counts(String what, long[] perRun, int of) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The same work done with a plain ZooKeeper client, three ways: one blocking call per node,
@@ -127,6 +128,70 @@ final class PlainClientAnchors {
         if (!ops.isEmpty()) {
             zk.multi(ops);
         }
+    }
+
+    /**
+     * Sends {@code ops} as async {@code multi} requests of {@code batch} ops, at most {@code
+     * inFlight} unanswered at once: the fastest way a plain client writes. Fails if any failed.
+     */
+    static void multiPipelined(ZooKeeper zk, List<Op> ops, int batch, int inFlight)
+            throws Exception {
+        multiPipelined(zk, ops, batch, inFlight, null);
+    }
+
+    /**
+     * As above; also puts the mzxid each {@code setData} of {@code ops} got into {@code mzxids}.
+     */
+    static void multiPipelined(
+            ZooKeeper zk, List<Op> ops, int batch, int inFlight, AtomicLongArray mzxids)
+            throws Exception {
+        Semaphore window = new Semaphore(inFlight);
+        AtomicLong errors = new AtomicLong();
+        AsyncCallback.MultiCallback cb =
+                (rc, path, ctx, results) -> {
+                    if (rc != KeeperException.Code.OK.intValue()) {
+                        errors.incrementAndGet();
+                    } else if (mzxids != null) {
+                        int first = (Integer) ctx;
+                        for (int k = 0; k < results.size(); k++) {
+                            OpResult r = results.get(k);
+                            if (r instanceof OpResult.SetDataResult) {
+                                mzxids.set(
+                                        first + k,
+                                        ((OpResult.SetDataResult) r).getStat().getMzxid());
+                            }
+                        }
+                    }
+                    window.release();
+                };
+        for (int from = 0; from < ops.size(); from += batch) {
+            window.acquire();
+            zk.multi(
+                    new ArrayList<>(ops.subList(from, Math.min(ops.size(), from + batch))),
+                    cb,
+                    from);
+        }
+        window.acquire(inFlight);
+        window.release(inFlight);
+        if (errors.get() > 0) {
+            throw new IllegalStateException(errors.get() + " async multi requests failed");
+        }
+    }
+
+    static List<Op> creates(List<String> paths, byte[] data) {
+        List<Op> ops = new ArrayList<>(paths.size());
+        for (String p : paths) {
+            ops.add(Op.create(p, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+        }
+        return ops;
+    }
+
+    static List<Op> setDatas(List<String> paths, byte[] data) {
+        List<Op> ops = new ArrayList<>(paths.size());
+        for (String p : paths) {
+            ops.add(Op.setData(p, data, -1));
+        }
+        return ops;
     }
 
     static void setDataMulti(ZooKeeper zk, List<String> paths, byte[] data) throws Exception {

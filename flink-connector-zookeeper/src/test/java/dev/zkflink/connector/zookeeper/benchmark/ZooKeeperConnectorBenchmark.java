@@ -11,8 +11,10 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.types.Row;
@@ -41,6 +43,9 @@ import java.util.Locale;
  *     [-Dexec.args="100000"]
  * </pre>
  *
+ * <p>A second argument {@code ratios} runs only the ratios issue 8 sets goals for (see {@link
+ * SqlThroughputRatios}); the default {@code all} prints them after the other figures.
+ *
  * <p>The server is a curator-test TestingServer in the same JVM as the Flink MiniCluster, so the
  * connector and the anchors share the same two cores. Connector times are end-to-end job times,
  * including job submission and scheduling (about a second on these machines).
@@ -51,7 +56,13 @@ public final class ZooKeeperConnectorBenchmark {
     private static final int REPS = 3;
 
     public static void main(String[] args) throws Exception {
+        BenchmarkLogs.toStderr();
         int requested = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        String mode = args.length > 1 ? args[1] : "all";
+        if (!mode.equals("all") && !mode.equals("ratios")) {
+            throw new IllegalArgumentException("second argument: 'all' or 'ratios', was " + mode);
+        }
+        int ratioRuns = Integer.getInteger("bench.ratio.runs", 5);
         int perParent = requested / PARENTS;
         int nodes = perParent * PARENTS;
         byte[] value = new byte[VALUE_BYTES];
@@ -86,6 +97,10 @@ public final class ZooKeeperConnectorBenchmark {
 
             TableEnvironment batch = tableEnv(RuntimeExecutionMode.BATCH);
             String hosts = server.getConnectString();
+            if (mode.equals("ratios")) {
+                printRatios(hosts, trees, parents, nodes, ratioRuns);
+                System.exit(0);
+            }
             // Warm up the planner and the JIT once, outside the measurements.
             scanWithConnector(batch, hosts, "/bench/scan", 1);
 
@@ -237,8 +252,32 @@ public final class ZooKeeperConnectorBenchmark {
             }
             System.out.println();
             System.out.println("Checked: every connector sink run wrote all " + nodes + " nodes.");
+            printRatios(hosts, trees, parents, nodes, ratioRuns);
         }
         System.exit(0);
+    }
+
+    /** The ratios issue 8 sets goals for, through SQL, each run next to its plain-client anchor. */
+    private static void printRatios(
+            String hosts, ZooKeeperTrees trees, List<String> parents, int nodes, int runs)
+            throws Exception {
+        System.out.println();
+        System.out.println(
+                "Ratios through SQL, jobs at parallelism 1 on one MiniCluster, net of the same job"
+                        + " over 10 nodes run just before, each run next to the plain client in the"
+                        + " same run ("
+                        + SqlJobs.describeExtraOptions()
+                        + "):");
+        // One cluster for all these jobs, as a user's session cluster: a job does not start one.
+        try (MiniCluster cluster = SqlJobs.startCluster(new Configuration(), 1)) {
+            SqlThroughputRatios ratios =
+                    new SqlThroughputRatios(
+                            SqlJobs.batchEnvOnCluster(), hosts, trees, runs, VALUE_BYTES);
+            ratios.scan("/bench/scan", parents, nodes);
+            ratios.sink("/bench/ratio-sink", nodes);
+        } finally {
+            TestStreamEnvironment.unsetAsContext();
+        }
     }
 
     private static TableEnvironment tableEnv(RuntimeExecutionMode mode) {

@@ -78,7 +78,7 @@ final class SubtreeWalker {
         }
         plan(round);
         observeRetained();
-        List<ZNodeRecord> rows = new ArrayList<>();
+        List<ZNodeRecord> rows = new ArrayList<>(round.ops.size());
         if (!round.ops.isEmpty()) {
             List<OpResult> results;
             try {
@@ -158,7 +158,8 @@ final class SubtreeWalker {
             if (decides) {
                 block.undecided++;
             }
-            round.add(Op.getData(layout.absolute(relative)), new DataRead(block, i, decides));
+            String absolute = layout.absolute(relative);
+            round.add(Op.getData(absolute), new DataRead(block, i, absolute, decides));
         } else if (block.descend[i] && layout.mayHaveRowsBelow(depth)) {
             block.inner[i] = true;
         }
@@ -317,11 +318,15 @@ final class SubtreeWalker {
     /** The reads of one round and what to do with each result, in the same order. */
     private static final class Round {
         final int maxOps;
-        final List<Op> ops = new ArrayList<>();
-        final List<PendingRead> pending = new ArrayList<>();
+        final List<Op> ops;
+        final List<PendingRead> pending;
 
         Round(int maxOps) {
             this.maxOps = maxOps;
+            // Sized for a full round of small nodes, so planning does not regrow the lists.
+            int expected = Math.min(maxOps, 4096);
+            this.ops = new ArrayList<>(expected);
+            this.pending = new ArrayList<>(expected);
         }
 
         boolean hasRoom() {
@@ -350,11 +355,16 @@ final class SubtreeWalker {
     private final class DataRead implements PendingRead {
         private final Block block;
         private final int index;
+
+        /** The path the read was sent for, kept for the row: built once per node, not twice. */
+        private final String absolute;
+
         private final boolean decides;
 
-        DataRead(Block block, int index, boolean decides) {
+        DataRead(Block block, int index, String absolute, boolean decides) {
             this.block = block;
             this.index = index;
+            this.absolute = absolute;
             this.decides = decides;
         }
 
@@ -371,9 +381,7 @@ final class SubtreeWalker {
                 throw failed("getData", relative, (OpResult.ErrorResult) r);
             }
             OpResult.GetDataResult data = (OpResult.GetDataResult) r;
-            rows.add(
-                    new ZNodeRecord(
-                            relative, layout.absolute(relative), data.getData(), data.getStat()));
+            rows.add(new ZNodeRecord(relative, absolute, data.getData(), data.getStat()));
             if (decides && data.getStat().getNumChildren() > 0) {
                 block.inner[index] = true;
             }
