@@ -82,24 +82,29 @@ public final class SharedRecursiveWatch implements Watcher {
 
     void unsubscribe(Watcher subscriber) {
         subscribers.remove(subscriber);
+        ZooKeeper zk;
+        try {
+            zk = ZooKeeperCalls.handle(client, options); // outside the lock: it may wait
+        } catch (Exception e) {
+            LOG.debug("No handle to remove the watch on '{}'", rootPath, e);
+            zk = null;
+        }
         synchronized (this) {
             if (!subscribers.isEmpty() || added == null) {
                 return;
             }
             added = null;
             watchedSessionId = 0;
+            if (zk == null) {
+                return;
+            }
             // Sent under the lock, so a later ensureWatched's addWatch follows it on the session.
             // removeWatches(path, watcher, ...) would only check the server's watch and drop ours
             // locally; removeAllWatches removes the server's (this is the client's only watcher
-            // of that kind on the path). Asynchronous and unchecked: the session may be gone, and
-            // then so is the watch.
-            try {
-                ZooKeeper zk = ZooKeeperCalls.handle(client, options);
-                zk.removeAllWatches(
-                        rootPath, WatcherType.PersistentRecursive, false, (rc, p, ctx) -> {}, null);
-            } catch (Exception e) {
-                LOG.debug("Could not remove the watch on '{}'", rootPath, e);
-            }
+            // of that kind on the path). 'local' drops ours even if the server does not answer
+            // (the connection is down), so a reconnect does not register it again.
+            zk.removeAllWatches(
+                    rootPath, WatcherType.PersistentRecursive, true, (rc, p, ctx) -> {}, null);
         }
     }
 

@@ -125,14 +125,16 @@ final class ChangelogRecordEmitter<T>
      * change's own event is read, which then sees nothing new) is emitted. A row already emitted
      * (because an event read it first) is followed like any other. An event read that finds a state
      * from before the start point is silent too: a reader that joins a shared watch receives events
-     * from shortly before its start point.
+     * from shortly before its start point. A row read again after the rows below a deleted row were
+     * deleted downstream is never silent: it must come back.
      */
     private boolean isBaseline(ZNodeObservation obs, BucketSplitState state) {
         long lastChange =
                 trackChildren
                         ? Math.max(obs.stat.getMzxid(), obs.stat.getPzxid())
                         : obs.stat.getMzxid();
-        return state.isBaselinePending()
+        return !obs.reread
+                && state.isBaselinePending()
                 && state.baselineZxid() != BucketSplit.NO_ZXID
                 && lastChange <= state.baselineZxid();
     }

@@ -64,11 +64,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       At its end the task thread drops, as deletes, the tracked nodes no read saw since the walk
  *       began.
  *   <li>When the task thread deleted a row together with the rows it tracked below it, it asks for
- *       that subtree to be read again ({@link SubtreeRereads}); those reads are like event reads
- *       (never silent), and a resync walk that starts later replaces them.
+ *       that subtree to be read again ({@link SubtreeRereads}); those reads are never silent, and a
+ *       resync walk that starts later replaces them.
  *   <li>Every walk starts with a resync-start observation per bucket carrying the zxid the session
- *       had seen just before its watch was added: a {@code latest} read stays silent only about
- *       nodes not changed after that zxid (see {@link ChangelogRecordEmitter}).
+ *       had seen after a {@code sync}, with the shared watch in place: a {@code latest} read stays
+ *       silent only about nodes not changed after that zxid (see {@link ChangelogRecordEmitter}).
  * </ul>
  *
  * <p>The task thread ({@link ChangelogRecordEmitter}) compares each observation's {@code czxid},
@@ -400,8 +400,8 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         for (ZNodeRecord row : rows) {
             out.add(
                     splitIdOf(row.getRelativePath()),
-                    ZNodeObservation.present(
-                            row.getRelativePath(), row.getData(), row.getStat(), epoch, false));
+                    ZNodeObservation.reread(
+                            row.getRelativePath(), row.getData(), row.getStat(), epoch));
         }
         if (!rereadWalker.hasNext()) {
             rereadWalker = null;

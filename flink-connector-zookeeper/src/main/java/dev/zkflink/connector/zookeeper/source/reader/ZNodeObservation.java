@@ -20,13 +20,19 @@ final class ZNodeObservation {
     /** Read by a walk of the tree (not because of a watch event). */
     final boolean fromWalk;
 
+    /**
+     * Read again after the rows tracked below a deleted row were deleted downstream: such a row
+     * must be inserted again, never recorded silently as part of a {@code latest} baseline.
+     */
+    final boolean reread;
+
     final boolean resyncStart;
 
     final boolean resyncEnd;
 
     /**
-     * For a walk start: the newest zxid the session had seen before its watch was added (or -1 for
-     * other observations). Changes with a higher zxid happened after the watch was asked for.
+     * For a walk start: the newest zxid the session had seen after its {@code sync}, with the
+     * shared watch in place (or -1 for other observations): the {@code latest} start point.
      */
     final long watchZxid;
 
@@ -36,6 +42,7 @@ final class ZNodeObservation {
             @Nullable Stat stat,
             long epoch,
             boolean fromWalk,
+            boolean reread,
             boolean resyncStart,
             boolean resyncEnd,
             long watchZxid) {
@@ -44,6 +51,7 @@ final class ZNodeObservation {
         this.stat = stat;
         this.epoch = epoch;
         this.fromWalk = fromWalk;
+        this.reread = reread;
         this.resyncStart = resyncStart;
         this.resyncEnd = resyncEnd;
         this.watchZxid = watchZxid;
@@ -51,19 +59,26 @@ final class ZNodeObservation {
 
     static ZNodeObservation present(
             String relativePath, byte[] data, Stat stat, long epoch, boolean fromWalk) {
-        return new ZNodeObservation(relativePath, data, stat, epoch, fromWalk, false, false, -1);
+        return new ZNodeObservation(
+                relativePath, data, stat, epoch, fromWalk, false, false, false, -1);
+    }
+
+    /** A row read again below a deleted row ({@link SubtreeRereads}). */
+    static ZNodeObservation reread(String relativePath, byte[] data, Stat stat, long epoch) {
+        return new ZNodeObservation(relativePath, data, stat, epoch, false, true, false, false, -1);
     }
 
     static ZNodeObservation absent(String relativePath, long epoch) {
-        return new ZNodeObservation(relativePath, null, null, epoch, false, false, false, -1);
+        return new ZNodeObservation(
+                relativePath, null, null, epoch, false, false, false, false, -1);
     }
 
     /** Precedes the rows of a walk, in every split the walk covers. */
     static ZNodeObservation resyncStart(long epoch, long watchZxid) {
-        return new ZNodeObservation("", null, null, epoch, true, true, false, watchZxid);
+        return new ZNodeObservation("", null, null, epoch, true, false, true, false, watchZxid);
     }
 
     static ZNodeObservation resyncEnd(long epoch) {
-        return new ZNodeObservation("", null, null, epoch, true, false, true, -1);
+        return new ZNodeObservation("", null, null, epoch, true, false, false, true, -1);
     }
 }

@@ -193,6 +193,22 @@ class ChangelogRecordEmitterTest {
         assertThat(s.tracked()).containsOnlyKeys("a/x", "a/y");
     }
 
+    /**
+     * A row read again below a row whose delete took the rows below it along downstream must come
+     * back as an insert, even when its state is older than a pending baseline's start point.
+     */
+    @Test
+    void aRereadRowIsNeverSilentDuringALatestBaseline() throws Exception {
+        BucketSplitState s = new BucketSplitState(BucketSplit.initial(0, 1, true));
+        emitter.emitRecord(ZNodeObservation.resyncStart(1, 20), output, s);
+        emitter.emitRecord(
+                ZNodeObservation.reread(
+                        "a/x", "v1".getBytes(StandardCharsets.UTF_8), stat(5, 18, 180), 1),
+                output,
+                s);
+        assertThat(out).containsExactly("INSERT a/x v1@180");
+    }
+
     @Test
     void walksAfterAReconnectOrRestoreKeepTheFirstStartPoint() throws Exception {
         BucketSplitState s = new BucketSplitState(BucketSplit.initial(0, 1, true));
