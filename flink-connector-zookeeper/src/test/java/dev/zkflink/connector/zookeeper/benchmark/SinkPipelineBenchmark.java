@@ -152,37 +152,16 @@ public final class SinkPipelineBenchmark {
     private static double sqlSink(
             TableEnvironment tEnv, String hosts, String root, int rows, String extraOptions)
             throws Exception {
-        String suffix = Long.toString(System.nanoTime());
-        tEnv.executeSql(
-                "CREATE TEMPORARY TABLE gen_"
-                        + suffix
-                        + " (id BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '"
-                        + rows
-                        + "', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1',"
-                        + " 'fields.id.end' = '"
-                        + rows
-                        + "')");
-        tEnv.executeSql(
-                "CREATE TEMPORARY TABLE sink_"
-                        + suffix
-                        + " (k STRING, v STRING, PRIMARY KEY (k) NOT ENFORCED) WITH ("
-                        + "'connector' = 'zookeeper', 'hosts' = '"
-                        + hosts
-                        + "', 'path' = '"
-                        + root
-                        + "', 'sink.parallelism' = '1'"
-                        + (extraOptions.isEmpty() ? "" : ", " + extraOptions)
-                        + ")");
         System.gc();
         long start = System.nanoTime();
-        tEnv.executeSql(
-                        "INSERT INTO sink_"
-                                + suffix
-                                + " SELECT CAST(id AS STRING), REPEAT('v', "
-                                + VALUE_BYTES
-                                + ") FROM gen_"
-                                + suffix)
-                .await();
+        SqlJobs.sink(
+                tEnv,
+                hosts,
+                root,
+                rows,
+                "v",
+                VALUE_BYTES,
+                extraOptions.isEmpty() ? "" : ", " + extraOptions);
         return (System.nanoTime() - start) / 1e9;
     }
 

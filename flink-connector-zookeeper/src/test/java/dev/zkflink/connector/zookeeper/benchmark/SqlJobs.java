@@ -141,6 +141,22 @@ final class SqlJobs {
     static void sink(
             TableEnvironment tEnv, String hosts, String root, int n, String tag, int valueBytes)
             throws Exception {
+        sink(tEnv, hosts, root, n, tag, valueBytes, extraOptions(SINK_OPTIONS));
+    }
+
+    /**
+     * As {@link #sink(TableEnvironment, String, String, int, String, int)}, with {@code extraWith}
+     * (empty, or {@code , 'key' = 'value' ...}) appended to the sink table's WITH clause.
+     */
+    static void sink(
+            TableEnvironment tEnv,
+            String hosts,
+            String root,
+            int n,
+            String tag,
+            int valueBytes,
+            String extraWith)
+            throws Exception {
         String suffix = tag + "_" + System.nanoTime();
         tEnv.executeSql(
                 "CREATE TEMPORARY TABLE gen_"
@@ -161,7 +177,7 @@ final class SqlJobs {
                         + "', 'path' = '"
                         + root
                         + "', 'sink.parallelism' = '1'"
-                        + extraOptions(SINK_OPTIONS)
+                        + extraWith
                         + ")");
         try {
             tEnv.executeSql(

@@ -332,37 +332,7 @@ public final class ZooKeeperConnectorBenchmark {
 
     private static long sinkWithConnector(
             TableEnvironment tEnv, String hosts, String root, int n, String tag) throws Exception {
-        String suffix = tag + "_" + System.nanoTime();
-        tEnv.executeSql(
-                "CREATE TEMPORARY TABLE gen_"
-                        + suffix
-                        + " (id BIGINT) WITH ('connector' = 'datagen',"
-                        + " 'rows-per-second' = '100000000', 'number-of-rows' = '"
-                        + n
-                        + "', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1',"
-                        + " 'fields.id.end' = '"
-                        + Math.max(n, 1)
-                        + "')");
-        tEnv.executeSql(
-                "CREATE TEMPORARY TABLE sink_"
-                        + suffix
-                        + " (k STRING, v STRING, PRIMARY KEY (k) NOT ENFORCED) WITH ("
-                        + "'connector' = 'zookeeper', 'hosts' = '"
-                        + hosts
-                        + "', 'path' = '"
-                        + root
-                        + "',"
-                        + " 'sink.parallelism' = '1')");
-        tEnv.executeSql(
-                        "INSERT INTO sink_"
-                                + suffix
-                                + " SELECT CAST(id AS STRING), REPEAT('"
-                                + tag
-                                + "', "
-                                + VALUE_BYTES
-                                + ") FROM gen_"
-                                + suffix)
-                .await();
+        SqlJobs.sink(tEnv, hosts, root, n, tag, VALUE_BYTES, "");
         return 0;
     }
 
