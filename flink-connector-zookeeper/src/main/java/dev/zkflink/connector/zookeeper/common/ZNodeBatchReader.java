@@ -45,6 +45,8 @@ public final class ZNodeBatchReader {
     private final int responseLimit;
     private final ZNodeReadBudget budget;
     private final ZooKeeperWakeUp wakeUp;
+    private int maxRetries;
+    private String retriesOption = "connection.max-retries";
 
     /**
      * A reader on a client opened with {@link ZooKeeperLimits#responseLimit responseLimit(
@@ -87,6 +89,18 @@ public final class ZNodeBatchReader {
                         Math.min(responseLimit, ZooKeeperLimits.readRoundBudget(juteMaxBuffer)),
                         juteMaxBuffer);
         this.wakeUp = wakeUp;
+        this.maxRetries = options.getMaxRetries();
+    }
+
+    /**
+     * Retries a transient failure at most {@code maxRetries} times instead of {@code
+     * connection.max-retries}; the give-up error names {@code option}. For lookups, whose retry
+     * budget is {@code lookup.max-retries}.
+     */
+    public ZNodeBatchReader withRetries(int maxRetries, String option) {
+        this.maxRetries = maxRetries;
+        this.retriesOption = option;
+        return this;
     }
 
     public int getBatchSize() {
@@ -153,7 +167,7 @@ public final class ZNodeBatchReader {
                 if (planned > 0) {
                     candidates = candidates.subList(0, planned); // retried with their real sizes
                 }
-                if (++failures > options.getMaxRetries()) {
+                if (++failures > maxRetries) {
                     throw giveUp(failures - 1, candidates, sizes, e);
                 }
                 LOG.warn(
@@ -162,7 +176,7 @@ public final class ZNodeBatchReader {
                         candidates.get(0).getPath(),
                         e.code(),
                         failures,
-                        options.getMaxRetries() + 1);
+                        maxRetries + 1);
             }
         }
     }
@@ -258,9 +272,14 @@ public final class ZNodeBatchReader {
         }
         return new IOException(
                 String.format(
-                        "Giving up reading from ZooKeeper at '%s' after %d retries ('connection.max-retries'): "
+                        "Giving up reading from ZooKeeper at '%s' after %d retries ('%s'): "
                                 + "%s reading '%s'.%s",
-                        options.getHosts(), retries, cause.code(), ops.get(0).getPath(), hint),
+                        options.getHosts(),
+                        retries,
+                        retriesOption,
+                        cause.code(),
+                        ops.get(0).getPath(),
+                        hint),
                 cause);
     }
 

@@ -170,4 +170,24 @@ public final class ZooKeeperConnectorOptions {
                     .noDefaultValue()
                     .withDescription(
                             "Password for ZooKeeper digest authentication. Never logged or printed.");
+
+    public static final ConfigOption<Boolean> LOOKUP_ASYNC =
+            ConfigOptions.key("lookup.async")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Whether lookup joins read with ZooKeeper's async API, pipelined on the"
+                                    + " session (at most 'table.exec.async-lookup.buffer-capacity'"
+                                    + " lookups open per subtask), instead of one blocking read at"
+                                    + " a time.");
+
+    public static final ConfigOption<Boolean> LOOKUP_CACHE_WATCH =
+            ConfigOptions.key("lookup.cache.watch")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Whether a PARTIAL or FULL lookup cache is kept current by one"
+                                    + " persistent recursive watch on 'path'. false: PARTIAL"
+                                    + " entries live until their TTL, and FULL reloads on"
+                                    + " 'lookup.full-cache.reload-strategy'.");
 }

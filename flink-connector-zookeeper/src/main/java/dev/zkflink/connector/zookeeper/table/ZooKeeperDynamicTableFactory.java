@@ -5,6 +5,7 @@ import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
 import dev.zkflink.connector.zookeeper.sink.ZooKeeperWriteOptions;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
+import dev.zkflink.connector.zookeeper.table.lookup.ZooKeeperLookupOptions;
 
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -82,6 +83,7 @@ public final class ZooKeeperDynamicTableFactory
         options.add(CONNECTION_SHARED_SESSION);
         options.add(AUTH_DIGEST_USER);
         options.add(AUTH_DIGEST_PASSWORD);
+        options.addAll(ZooKeeperLookupOptionsFactory.options());
         return options;
     }
 
@@ -117,10 +119,13 @@ public final class ZooKeeperDynamicTableFactory
                                         .setBatchSize(config.get(SCAN_READ_BATCH_SIZE))
                                         .setMaxInFlight(config.get(SCAN_READ_MAX_IN_FLIGHT))
                                         .build());
+        ZooKeeperLookupOptions lookupOptions =
+                validated(() -> ZooKeeperLookupOptionsFactory.from(config));
         return new ZooKeeperDynamicTableSource(
                 columns,
                 layout,
                 readOptions,
+                lookupOptions,
                 format,
                 formatName,
                 startupMode,

@@ -4,6 +4,11 @@ import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperChangelogSource;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperSource;
+import dev.zkflink.connector.zookeeper.table.lookup.LookupKeyPlan;
+import dev.zkflink.connector.zookeeper.table.lookup.ZooKeeperAsyncLookupFunction;
+import dev.zkflink.connector.zookeeper.table.lookup.ZooKeeperLookupFunction;
+import dev.zkflink.connector.zookeeper.table.lookup.ZooKeeperLookupOptions;
+import dev.zkflink.connector.zookeeper.table.lookup.ZooKeeperLookupTable;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -11,16 +16,21 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.ProviderContext;
 import org.apache.flink.table.connector.format.DecodingFormat;
 import org.apache.flink.table.connector.source.DataStreamScanProvider;
 import org.apache.flink.table.connector.source.DynamicTableSource;
+import org.apache.flink.table.connector.source.LookupTableSource;
 import org.apache.flink.table.connector.source.ScanTableSource;
 import org.apache.flink.table.connector.source.abilities.SupportsReadingMetadata;
 import org.apache.flink.table.connector.source.abilities.SupportsWatermarkPushDown;
+import org.apache.flink.table.connector.source.lookup.AsyncLookupFunctionProvider;
+import org.apache.flink.table.connector.source.lookup.LookupFunctionProvider;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.LogicalType;
 
 import javax.annotation.Nullable;
 
@@ -30,16 +40,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Scan side of a {@code 'connector' = 'zookeeper'} table: a bounded snapshot of the tree, or a live
  * changelog of it.
  */
 final class ZooKeeperDynamicTableSource
-        implements ScanTableSource, SupportsReadingMetadata, SupportsWatermarkPushDown {
+        implements ScanTableSource,
+                LookupTableSource,
+                SupportsReadingMetadata,
+                SupportsWatermarkPushDown {
     private final ZooKeeperTableColumns columns;
     private final ZNodeTreeLayout layout;
     private final ZooKeeperReadOptions readOptions;
+    private final ZooKeeperLookupOptions lookupOptions;
     @Nullable private final DecodingFormat<DeserializationSchema<RowData>> valueFormat;
     private final String formatName;
     private final StartupMode startupMode;
@@ -53,6 +68,7 @@ final class ZooKeeperDynamicTableSource
             ZooKeeperTableColumns columns,
             ZNodeTreeLayout layout,
             ZooKeeperReadOptions readOptions,
+            ZooKeeperLookupOptions lookupOptions,
             @Nullable DecodingFormat<DeserializationSchema<RowData>> valueFormat,
             String formatName,
             StartupMode startupMode,
@@ -60,6 +76,7 @@ final class ZooKeeperDynamicTableSource
         this.columns = columns;
         this.layout = layout;
         this.readOptions = readOptions;
+        this.lookupOptions = lookupOptions;
         this.valueFormat = valueFormat;
         this.formatName = formatName;
         this.startupMode = startupMode;
@@ -77,26 +94,84 @@ final class ZooKeeperDynamicTableSource
                 : ChangelogMode.upsert(true);
     }
 
-    @Override
-    public ScanRuntimeProvider getScanRuntimeProvider(ScanContext context) {
+    /**
+     * The rows this table produces, for scans and lookups alike: the physical columns, then the
+     * selected metadata columns in {@link #metadataKeys} order.
+     */
+    private ZooKeeperRowDataDeserializer rowDeserializer(DynamicTableSource.Context context) {
         DeserializationSchema<RowData> decoder =
                 valueFormat == null || !columns.hasValueColumns()
                         ? null
                         : valueFormat.createRuntimeDecoder(context, columns.valueRowType);
+        return new ZooKeeperRowDataDeserializer(
+                columns.keyCodec(layout),
+                columns.physicalArity,
+                columns.valuePositions,
+                columns.valueGetters(),
+                decoder,
+                formatName,
+                selectedMetadata(),
+                context.createTypeInformation(producedDataType));
+    }
+
+    private ZooKeeperReadableMetadata[] selectedMetadata() {
         ZooKeeperReadableMetadata[] metadata = new ZooKeeperReadableMetadata[metadataKeys.size()];
         for (int i = 0; i < metadata.length; i++) {
             metadata[i] = ZooKeeperReadableMetadata.ofKey(metadataKeys.get(i));
         }
-        ZooKeeperRowDataDeserializer deserializer =
-                new ZooKeeperRowDataDeserializer(
-                        columns.keyCodec(layout),
-                        columns.physicalArity,
-                        columns.valuePositions,
-                        columns.valueGetters(),
-                        decoder,
-                        formatName,
-                        metadata,
-                        context.createTypeInformation(producedDataType));
+        return metadata;
+    }
+
+    private boolean tracksChildren() {
+        for (ZooKeeperReadableMetadata m : selectedMetadata()) {
+            if (m.dependsOnChildren()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public LookupRuntimeProvider getLookupRuntimeProvider(LookupContext context) {
+        int[][] keys = context.getKeys();
+        int[] lookupKeys = new int[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i].length != 1) {
+                throw new ValidationException(
+                        "A 'zookeeper' table cannot be looked up by a nested field.");
+            }
+            lookupKeys[i] = keys[i][0];
+        }
+        List<LogicalType> types = new ArrayList<>();
+        for (DataType t : DataType.getFieldDataTypes(producedDataType)) {
+            types.add(t.getLogicalType());
+        }
+        LookupKeyPlan plan =
+                LookupKeyPlan.of(
+                        layout,
+                        columns.keyNames,
+                        DataType.getFieldNames(producedDataType),
+                        types,
+                        lookupKeys);
+        ZooKeeperLookupTable table =
+                new ZooKeeperLookupTable(
+                        layout,
+                        readOptions,
+                        rowDeserializer(context),
+                        plan,
+                        lookupOptions,
+                        tracksChildren(),
+                        ZooKeeperLookupTable.ALL_PATHS,
+                        UUID.randomUUID().toString());
+        return lookupOptions.isAsync()
+                ? AsyncLookupFunctionProvider.of(new ZooKeeperAsyncLookupFunction(table))
+                : LookupFunctionProvider.of(new ZooKeeperLookupFunction(table));
+    }
+
+    @Override
+    public ScanRuntimeProvider getScanRuntimeProvider(ScanContext context) {
+        ZooKeeperRowDataDeserializer deserializer = rowDeserializer(context);
+        ZooKeeperReadableMetadata[] metadata = selectedMetadata();
         WatermarkStrategy<RowData> watermarks =
                 watermarkStrategy == null ? WatermarkStrategy.noWatermarks() : watermarkStrategy;
         if (startupMode == StartupMode.SNAPSHOT) {
@@ -204,6 +279,7 @@ final class ZooKeeperDynamicTableSource
                         columns,
                         layout,
                         readOptions,
+                        lookupOptions,
                         valueFormat,
                         formatName,
                         startupMode,

@@ -11,12 +11,19 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Reads the live source's {@code zookeeper.*} metrics of a running job from the reporter. */
+/**
+ * Reads a running job's connector metrics ({@code zookeeper.*}, {@code cache.*}) from the reporter.
+ */
 public final class SourceMetrics {
     private SourceMetrics() {}
 
     /** Sum over the job's readers of the counter or gauge {@code zookeeper.<name>}. */
     public static long sum(InMemoryReporter reporter, JobID job, String name) {
+        return sum(reporter, job, "zookeeper", name);
+    }
+
+    /** Sum over the job's subtasks of the counter or gauge {@code <group>.<name>}. */
+    public static long sum(InMemoryReporter reporter, JobID job, String groupName, String name) {
         long sum = 0;
         int found = 0;
         for (Map.Entry<MetricGroup, Map<String, Metric>> e :
@@ -26,7 +33,7 @@ public final class SourceMetrics {
             Metric m = e.getValue().get(name);
             if (m != null
                     && job.toString().equals(group.getAllVariables().get("<job_id>"))
-                    && "zookeeper".equals(scope[scope.length - 1])) {
+                    && groupName.equals(scope[scope.length - 1])) {
                 sum +=
                         m instanceof Counter
                                 ? ((Counter) m).getCount()
@@ -34,7 +41,7 @@ public final class SourceMetrics {
                 found++;
             }
         }
-        assertThat(found).as("readers reporting zookeeper." + name).isGreaterThan(0);
+        assertThat(found).as("subtasks reporting " + groupName + "." + name).isGreaterThan(0);
         return sum;
     }
 }

@@ -1,0 +1,143 @@
+package dev.zkflink.connector.zookeeper.table.lookup;
+
+import dev.zkflink.connector.zookeeper.common.SharedZooKeeperClients;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperClientLease;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One lookup cache per lookup join per TaskManager (per classloader: in Flink, per job and
+ * TaskManager), shared by the join's subtasks there, like the session and the watch it uses. The
+ * first subtask opens it, the last one closes it. A FULL cache that failed is replaced by the next
+ * subtask that opens, so a restarted task starts from a fresh load.
+ */
+final class SharedLookupCaches {
+    private static final Logger LOG = LoggerFactory.getLogger(SharedLookupCaches.class);
+    private static final Map<String, Shared> CACHES = new HashMap<>();
+
+    private SharedLookupCaches() {}
+
+    static Handle<WatchedPartialCache> partial(ZooKeeperLookupTable table) throws Exception {
+        return acquire(
+                table, "partial", lease -> WatchedPartialCache.open(table, lease), cache -> false);
+    }
+
+    static Handle<ZNodeMirror> full(ZooKeeperLookupTable table) throws Exception {
+        return acquire(
+                table,
+                "full",
+                lease -> {
+                    ZNodeMirror mirror = new ZNodeMirror(table, lease);
+                    mirror.start();
+                    return mirror;
+                },
+                ZNodeMirror::hasFailed);
+    }
+
+    /** How many lookup caches are open in this JVM (for tests). */
+    static int openCaches() {
+        synchronized (CACHES) {
+            return CACHES.size();
+        }
+    }
+
+    private interface Opener<T> {
+        T open(ZooKeeperClientLease lease) throws Exception;
+    }
+
+    private interface Check<T> {
+        boolean failed(T cache);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends AutoCloseable> Handle<T> acquire(
+            ZooKeeperLookupTable table, String kind, Opener<T> opener, Check<T> check)
+            throws Exception {
+        String key = kind + ":" + table.cacheId;
+        synchronized (CACHES) {
+            Shared shared = CACHES.get(key);
+            if (shared != null && check.failed((T) shared.cache)) {
+                CACHES.remove(key); // its current holders still close it
+                shared = null;
+            }
+            if (shared == null) {
+                ZooKeeperClientLease lease =
+                        SharedZooKeeperClients.acquire(
+                                SharedZooKeeperClients.Role.READER,
+                                table.read.getConnection(),
+                                ZooKeeperLimits.readerResponseLimit(
+                                        table.read.getConnection().getJuteMaxBuffer()));
+                T cache;
+                try {
+                    cache = opener.open(lease);
+                } catch (Exception e) {
+                    lease.close();
+                    throw e;
+                }
+                shared = new Shared(key, cache, lease);
+                CACHES.put(key, shared);
+            }
+            shared.holders++;
+            return new Handle<>(shared);
+        }
+    }
+
+    private static void release(Shared shared) {
+        synchronized (CACHES) {
+            if (--shared.holders > 0) {
+                return;
+            }
+            if (CACHES.get(shared.key) == shared) {
+                CACHES.remove(shared.key);
+            }
+        }
+        try {
+            shared.cache.close();
+        } catch (Exception e) {
+            LOG.warn("Closing the lookup cache {} failed", shared.key, e);
+        } finally {
+            shared.lease.close();
+        }
+    }
+
+    private static final class Shared {
+        final String key;
+        final AutoCloseable cache;
+        final ZooKeeperClientLease lease;
+        int holders;
+
+        Shared(String key, AutoCloseable cache, ZooKeeperClientLease lease) {
+            this.key = key;
+            this.cache = cache;
+            this.lease = lease;
+        }
+    }
+
+    /** One subtask's hold on a shared cache. */
+    static final class Handle<T> implements AutoCloseable {
+        private final Shared shared;
+        private boolean closed;
+
+        private Handle(Shared shared) {
+            this.shared = shared;
+        }
+
+        @SuppressWarnings("unchecked")
+        T get() {
+            return (T) shared.cache;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                release(shared);
+            }
+        }
+    }
+}

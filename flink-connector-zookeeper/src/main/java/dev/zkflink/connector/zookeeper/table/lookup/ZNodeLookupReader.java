@@ -1,0 +1,181 @@
+package dev.zkflink.connector.zookeeper.table.lookup;
+
+import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
+import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperCalls;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperWakeUp;
+import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
+import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Blocking reads for lookups: one row node with a plain {@code getData}, or the row nodes of a
+ * subtree level by level with batched {@code multi} reads. Transient failures are retried up to
+ * {@code lookup.max-retries} times, waiting for the connection in between; anything else fails at
+ * once, naming the path.
+ */
+final class ZNodeLookupReader {
+    private static final Logger LOG = LoggerFactory.getLogger(ZNodeLookupReader.class);
+    private static final long CONNECTION_POLL_MS = 20;
+
+    private final CuratorFramework client;
+    private final ZooKeeperConnectionOptions connection;
+    private final ZNodeTreeLayout layout;
+    private final int maxRetries;
+    private final ZNodeBatchReader batches;
+
+    ZNodeLookupReader(
+            CuratorFramework client,
+            ZooKeeperReadOptions read,
+            ZNodeTreeLayout layout,
+            int maxRetries) {
+        this.client = client;
+        this.connection = read.getConnection();
+        this.layout = layout;
+        this.maxRetries = maxRetries;
+        this.batches =
+                new ZNodeBatchReader(
+                                client,
+                                connection,
+                                read.getBatchSize(),
+                                read.getMaxInFlight(),
+                                ZooKeeperLimits.readerResponseLimit(connection.getJuteMaxBuffer()),
+                                new ZooKeeperWakeUp())
+                        .withRetries(maxRetries, "lookup.max-retries");
+    }
+
+    /** The row node at {@code relative} ({@code fullKey}), or the row nodes below it. */
+    List<ZNodeRecord> read(String relative, boolean fullKey) throws IOException {
+        return fullKey ? readNode(relative) : readSubtree(relative);
+    }
+
+    private List<ZNodeRecord> readNode(String relative) throws IOException {
+        String path = layout.absolute(relative);
+        int failures = 0;
+        while (true) {
+            try {
+                ZooKeeper zk = ZooKeeperCalls.handle(client, connection);
+                Stat stat = new Stat();
+                byte[] data = zk.getData(path, false, stat);
+                return Collections.singletonList(new ZNodeRecord(relative, path, data, stat));
+            } catch (KeeperException.NoNodeException e) {
+                return Collections.emptyList();
+            } catch (KeeperException e) {
+                if (!ZooKeeperCalls.isTransient(e.code())) {
+                    throw LookupErrors.failed(path, e, connection);
+                }
+                if (++failures > maxRetries) {
+                    throw LookupErrors.gaveUp(path, e, failures - 1, connection);
+                }
+                LOG.warn(
+                        "Lookup of '{}' hit {} (attempt {} of {}); retrying.",
+                        path,
+                        e.code(),
+                        failures,
+                        maxRetries + 1);
+                pause(failures);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("Interrupted while looking up '" + path + "'", e);
+            }
+        }
+    }
+
+    /** Waits the backoff, then up to 'connection.timeout' for a connection. */
+    private void pause(int attempt) throws IOException {
+        try {
+            Thread.sleep(
+                    ZooKeeperCalls.backoffMillis(
+                            connection.getRetryBaseSleep().toMillis(),
+                            connection.getRetryMaxSleep().toMillis(),
+                            attempt));
+            long deadline =
+                    System.currentTimeMillis() + connection.getConnectionTimeout().toMillis();
+            while (!client.getZookeeperClient().isConnected()
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(CONNECTION_POLL_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while waiting to retry a lookup", e);
+        }
+    }
+
+    /** Lists down to the row level, then reads the rows' data; a vanished node is skipped. */
+    private List<ZNodeRecord> readSubtree(String relative) throws IOException {
+        int depth = relative.isEmpty() ? 0 : ZNodeLookupReader.depthOf(relative);
+        List<String> level = Collections.singletonList(relative);
+        List<ZNodeRecord> rows = new ArrayList<>();
+        while (!level.isEmpty() && layout.mayHaveRowsBelow(depth)) {
+            List<Op> listings = new ArrayList<>(level.size());
+            for (String node : level) {
+                listings.add(Op.getChildren(layout.absolute(node)));
+            }
+            List<OpResult> listed = batches.read(listings);
+            List<String> next = new ArrayList<>();
+            for (int i = 0; i < level.size(); i++) {
+                OpResult r = listed.get(i);
+                if (r instanceof OpResult.GetChildrenResult) {
+                    next.addAll(
+                            layout.childPaths(
+                                    level.get(i), ((OpResult.GetChildrenResult) r).getChildren()));
+                } else {
+                    LookupErrors.requireNoNode(r, listings.get(i).getPath(), connection);
+                }
+            }
+            depth++;
+            if (layout.isRow(depth)) {
+                readData(next, rows);
+            }
+            level = next;
+        }
+        return rows;
+    }
+
+    private void readData(List<String> nodes, List<ZNodeRecord> out) throws IOException {
+        List<Op> reads = new ArrayList<>(nodes.size());
+        for (String node : nodes) {
+            reads.add(Op.getData(layout.absolute(node)));
+        }
+        List<OpResult> results = batches.read(reads);
+        for (int i = 0; i < nodes.size(); i++) {
+            OpResult r = results.get(i);
+            if (r instanceof OpResult.GetDataResult) {
+                OpResult.GetDataResult d = (OpResult.GetDataResult) r;
+                out.add(
+                        new ZNodeRecord(
+                                nodes.get(i), reads.get(i).getPath(), d.getData(), d.getStat()));
+            } else {
+                LookupErrors.requireNoNode(r, reads.get(i).getPath(), connection);
+            }
+        }
+    }
+
+    static int depthOf(String relative) {
+        if (relative.isEmpty()) {
+            return 0;
+        }
+        int depth = 1;
+        for (int i = 0; i < relative.length(); i++) {
+            if (relative.charAt(i) == '/') {
+                depth++;
+            }
+        }
+        return depth;
+    }
+}
