@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.source;
 
+import dev.zkflink.connector.zookeeper.common.ZNodePathFilter;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.source.enumerator.ChangelogEnumeratorState;
 import dev.zkflink.connector.zookeeper.source.enumerator.ChangelogEnumeratorStateSerializer;
@@ -34,6 +35,7 @@ public final class ZooKeeperChangelogSource<T>
     private final ZNodeDeserializer<T> deserializer;
     private final boolean emitSnapshot;
     private final boolean trackChildren;
+    private final ZNodePathFilter filter;
 
     /**
      * @param trackChildren also emit a row when its children change (for the {@code num-children},
@@ -45,6 +47,21 @@ public final class ZooKeeperChangelogSource<T>
             ZNodeDeserializer<T> deserializer,
             boolean emitSnapshot,
             boolean trackChildren) {
+        this(layout, readOptions, deserializer, emitSnapshot, trackChildren, ZNodePathFilter.all());
+    }
+
+    /**
+     * @param filter the rows to follow: the walk reads only its subtrees, events outside it are
+     *     dropped, and a filter with one root puts the watch on that root instead of the table's
+     */
+    public ZooKeeperChangelogSource(
+            ZNodeTreeLayout layout,
+            ZooKeeperReadOptions readOptions,
+            ZNodeDeserializer<T> deserializer,
+            boolean emitSnapshot,
+            boolean trackChildren,
+            ZNodePathFilter filter) {
+        this.filter = filter;
         this.layout = layout;
         this.readOptions = readOptions;
         this.deserializer = deserializer;
@@ -62,7 +79,7 @@ public final class ZooKeeperChangelogSource<T>
             throws Exception {
         ReaderContexts.open(deserializer, readerContext);
         return ChangelogSourceReader.create(
-                layout, readOptions, deserializer, trackChildren, readerContext);
+                layout, readOptions, filter, deserializer, trackChildren, readerContext);
     }
 
     @Override

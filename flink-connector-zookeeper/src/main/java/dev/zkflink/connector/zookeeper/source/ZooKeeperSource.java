@@ -24,6 +24,9 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  *
  * <p>Each node is read once, at the moment it is read: this is not a point-in-time snapshot of the
  * whole tree. Nodes deleted during the read are skipped.
+ *
+ * <p>A {@link ReadScope} narrows the read to some subtrees, skips node data for keys-only rows and
+ * lets each reader stop after a limit.
  */
 public final class ZooKeeperSource<T>
         implements Source<T, ZooKeeperSplit, ZooKeeperEnumeratorState>, ResultTypeQueryable<T> {
@@ -32,14 +35,24 @@ public final class ZooKeeperSource<T>
     private final ZNodeTreeLayout layout;
     private final ZooKeeperReadOptions readOptions;
     private final ZNodeDeserializer<T> deserializer;
+    private final ReadScope scope;
 
     public ZooKeeperSource(
             ZNodeTreeLayout layout,
             ZooKeeperReadOptions readOptions,
             ZNodeDeserializer<T> deserializer) {
+        this(layout, readOptions, deserializer, ReadScope.everything());
+    }
+
+    public ZooKeeperSource(
+            ZNodeTreeLayout layout,
+            ZooKeeperReadOptions readOptions,
+            ZNodeDeserializer<T> deserializer,
+            ReadScope scope) {
         this.layout = layout;
         this.readOptions = readOptions;
         this.deserializer = deserializer;
+        this.scope = scope;
     }
 
     @Override
@@ -51,20 +64,22 @@ public final class ZooKeeperSource<T>
     public SourceReader<T, ZooKeeperSplit> createReader(SourceReaderContext readerContext)
             throws Exception {
         ReaderContexts.open(deserializer, readerContext);
-        return new ZooKeeperSourceReader<>(layout, readOptions, deserializer, readerContext);
+        return new ZooKeeperSourceReader<>(layout, readOptions, scope, deserializer, readerContext);
     }
 
     @Override
     public SplitEnumerator<ZooKeeperSplit, ZooKeeperEnumeratorState> createEnumerator(
             SplitEnumeratorContext<ZooKeeperSplit> enumContext) {
-        return new ZooKeeperSnapshotEnumerator(enumContext, layout, readOptions, null);
+        return new ZooKeeperSnapshotEnumerator(
+                enumContext, layout, readOptions, scope.getFilter(), null);
     }
 
     @Override
     public SplitEnumerator<ZooKeeperSplit, ZooKeeperEnumeratorState> restoreEnumerator(
             SplitEnumeratorContext<ZooKeeperSplit> enumContext,
             ZooKeeperEnumeratorState checkpoint) {
-        return new ZooKeeperSnapshotEnumerator(enumContext, layout, readOptions, checkpoint);
+        return new ZooKeeperSnapshotEnumerator(
+                enumContext, layout, readOptions, scope.getFilter(), checkpoint);
     }
 
     @Override

@@ -33,10 +33,15 @@ public final class KeyPathCodec implements Serializable {
         return layout;
     }
 
-    /** Sets the key fields of {@code row} from a row node's path relative to the root. */
+    /**
+     * Sets the key fields of {@code row} from a row node's path relative to the root; a key
+     * position of -1 (a key column a query does not read) is left out.
+     */
     public void fillKeys(String relativePath, GenericRowData row) {
         if (layout.getKeyMode() == KeyMode.RELATIVE_PATH) {
-            row.setField(keyPositions[0], StringData.fromString(relativePath));
+            if (keyPositions[0] >= 0) {
+                row.setField(keyPositions[0], StringData.fromString(relativePath));
+            }
             return;
         }
         int start = 0;
@@ -45,8 +50,10 @@ public final class KeyPathCodec implements Serializable {
                     i == keyPositions.length - 1
                             ? relativePath.length()
                             : relativePath.indexOf('/', start);
-            row.setField(
-                    keyPositions[i], StringData.fromString(relativePath.substring(start, end)));
+            if (keyPositions[i] >= 0) {
+                row.setField(
+                        keyPositions[i], StringData.fromString(relativePath.substring(start, end)));
+            }
             start = end + 1;
         }
     }

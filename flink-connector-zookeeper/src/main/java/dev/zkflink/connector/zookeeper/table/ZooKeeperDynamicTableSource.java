@@ -1,6 +1,8 @@
 package dev.zkflink.connector.zookeeper.table;
 
+import dev.zkflink.connector.zookeeper.common.ZNodePathFilter;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
+import dev.zkflink.connector.zookeeper.source.ReadScope;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperChangelogSource;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperSource;
@@ -24,11 +26,15 @@ import org.apache.flink.table.connector.source.DataStreamScanProvider;
 import org.apache.flink.table.connector.source.DynamicTableSource;
 import org.apache.flink.table.connector.source.LookupTableSource;
 import org.apache.flink.table.connector.source.ScanTableSource;
+import org.apache.flink.table.connector.source.abilities.SupportsFilterPushDown;
+import org.apache.flink.table.connector.source.abilities.SupportsLimitPushDown;
+import org.apache.flink.table.connector.source.abilities.SupportsProjectionPushDown;
 import org.apache.flink.table.connector.source.abilities.SupportsReadingMetadata;
 import org.apache.flink.table.connector.source.abilities.SupportsWatermarkPushDown;
 import org.apache.flink.table.connector.source.lookup.AsyncLookupFunctionProvider;
 import org.apache.flink.table.connector.source.lookup.LookupFunctionProvider;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.expressions.ResolvedExpression;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.LogicalType;
 
@@ -43,14 +49,21 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Scan side of a {@code 'connector' = 'zookeeper'} table: a bounded snapshot of the tree, or a live
- * changelog of it.
+ * Scan and lookup side of a {@code 'connector' = 'zookeeper'} table: a bounded snapshot of the
+ * tree, a live changelog of it, or the right side of a lookup join.
+ *
+ * <p>Pushdowns narrow what is read: key predicates become a {@link ZNodePathFilter} ({@link
+ * KeyFilterPushDown}), a projection without value and metadata columns reads no node data (snapshot
+ * only: a live read needs each row's Stat), and a limit lets each snapshot reader stop early.
  */
 final class ZooKeeperDynamicTableSource
         implements ScanTableSource,
                 LookupTableSource,
                 SupportsReadingMetadata,
-                SupportsWatermarkPushDown {
+                SupportsWatermarkPushDown,
+                SupportsFilterPushDown,
+                SupportsProjectionPushDown,
+                SupportsLimitPushDown {
     private final ZooKeeperTableColumns columns;
     private final ZNodeTreeLayout layout;
     private final ZooKeeperReadOptions readOptions;
@@ -63,6 +76,13 @@ final class ZooKeeperDynamicTableSource
     private List<String> metadataKeys = Collections.emptyList();
     private DataType producedDataType;
     @Nullable private WatermarkStrategy<RowData> watermarkStrategy;
+
+    private ZNodePathFilter pathFilter = ZNodePathFilter.all();
+
+    /** Physical column indexes the query reads, in produced order; null for all of them. */
+    @Nullable private int[] projectedFields;
+
+    private long limit = ReadScope.NO_LIMIT;
 
     ZooKeeperDynamicTableSource(
             ZooKeeperTableColumns columns,
@@ -94,43 +114,78 @@ final class ZooKeeperDynamicTableSource
                 : ChangelogMode.upsert(true);
     }
 
-    /**
-     * The rows this table produces, for scans and lookups alike: the physical columns, then the
-     * selected metadata columns in {@link #metadataKeys} order.
-     */
-    private ZooKeeperRowDataDeserializer rowDeserializer(DynamicTableSource.Context context) {
-        DeserializationSchema<RowData> decoder =
-                valueFormat == null || !columns.hasValueColumns()
-                        ? null
-                        : valueFormat.createRuntimeDecoder(context, columns.valueRowType);
-        return new ZooKeeperRowDataDeserializer(
-                columns.keyCodec(layout),
-                columns.physicalArity,
-                columns.valuePositions,
-                columns.valueGetters(),
-                decoder,
-                formatName,
-                selectedMetadata(),
-                context.createTypeInformation(producedDataType));
+    @Override
+    public ScanRuntimeProvider getScanRuntimeProvider(ScanContext context) {
+        ZooKeeperRowDataDeserializer deserializer = createRowDeserializer(context);
+        WatermarkStrategy<RowData> watermarks =
+                watermarkStrategy == null ? WatermarkStrategy.noWatermarks() : watermarkStrategy;
+        if (startupMode == StartupMode.SNAPSHOT) {
+            // "source" is the uid the planner gave this scan as a SourceProvider: savepoints of
+            // earlier versions still restore.
+            return new FromSourceProvider(
+                    new ZooKeeperSource<>(layout, readOptions, deserializer, snapshotScope()),
+                    watermarks,
+                    asSummaryString(),
+                    "source",
+                    parallelism,
+                    true);
+        }
+        boolean trackChildren = false;
+        for (String key : metadataKeys) {
+            trackChildren |= ZooKeeperReadableMetadata.ofKey(key).dependsOnChildren();
+        }
+        ZooKeeperChangelogSource<RowData> source =
+                new ZooKeeperChangelogSource<>(
+                        layout,
+                        readOptions,
+                        deserializer,
+                        startupMode == StartupMode.INITIAL,
+                        trackChildren,
+                        pathFilter);
+        return new FromSourceProvider(
+                source, watermarks, asSummaryString(), "zookeeper-source", parallelism, false);
     }
 
-    private ZooKeeperReadableMetadata[] selectedMetadata() {
+    /**
+     * The row deserializer for a read in {@code context}. Row layout: the projected physical
+     * columns in projection order (all physical columns in schema order without a projection), then
+     * the metadata columns in {@link #applyReadableMetadata} order. Value columns are decoded only
+     * when one of them is projected.
+     */
+    ZooKeeperRowDataDeserializer createRowDeserializer(DynamicTableSource.Context context) {
+        ProjectedColumns projected = new ProjectedColumns(columns, projectedFields);
+        DeserializationSchema<RowData> decoder =
+                valueFormat == null || !projected.readsValueColumns()
+                        ? null
+                        : valueFormat.createRuntimeDecoder(context, columns.valueRowType);
         ZooKeeperReadableMetadata[] metadata = new ZooKeeperReadableMetadata[metadataKeys.size()];
         for (int i = 0; i < metadata.length; i++) {
             metadata[i] = ZooKeeperReadableMetadata.ofKey(metadataKeys.get(i));
         }
-        return metadata;
+        return new ZooKeeperRowDataDeserializer(
+                new KeyPathCodec(layout, columns.keyNames, projected.keyPositions()),
+                projected.arity(),
+                projected.valuePositions(),
+                projected.valueGetters(),
+                decoder,
+                formatName,
+                metadata,
+                context.createTypeInformation(producedDataType));
     }
 
     private boolean tracksChildren() {
-        for (ZooKeeperReadableMetadata m : selectedMetadata()) {
-            if (m.dependsOnChildren()) {
+        for (String key : metadataKeys) {
+            if (ZooKeeperReadableMetadata.ofKey(key).dependsOnChildren()) {
                 return true;
             }
         }
         return false;
     }
 
+    /**
+     * Lookups return rows in the same layout as scans (projection included) and apply every filter
+     * pushed into the table: a row outside the path filter is never returned.
+     */
     @Override
     public LookupRuntimeProvider getLookupRuntimeProvider(LookupContext context) {
         int[][] keys = context.getKeys();
@@ -157,47 +212,28 @@ final class ZooKeeperDynamicTableSource
                 new ZooKeeperLookupTable(
                         layout,
                         readOptions,
-                        rowDeserializer(context),
+                        createRowDeserializer(context),
                         plan,
                         lookupOptions,
                         tracksChildren(),
-                        ZooKeeperLookupTable.ALL_PATHS,
+                        pathFilter,
                         UUID.randomUUID().toString());
         return lookupOptions.isAsync()
                 ? AsyncLookupFunctionProvider.of(new ZooKeeperAsyncLookupFunction(table))
                 : LookupFunctionProvider.of(new ZooKeeperLookupFunction(table));
     }
 
-    @Override
-    public ScanRuntimeProvider getScanRuntimeProvider(ScanContext context) {
-        ZooKeeperRowDataDeserializer deserializer = rowDeserializer(context);
-        ZooKeeperReadableMetadata[] metadata = selectedMetadata();
-        WatermarkStrategy<RowData> watermarks =
-                watermarkStrategy == null ? WatermarkStrategy.noWatermarks() : watermarkStrategy;
-        if (startupMode == StartupMode.SNAPSHOT) {
-            // "source" is the uid the planner gave this scan as a SourceProvider: savepoints of
-            // earlier versions still restore.
-            return new FromSourceProvider(
-                    new ZooKeeperSource<>(layout, readOptions, deserializer),
-                    watermarks,
-                    asSummaryString(),
-                    "source",
-                    parallelism,
-                    true);
-        }
-        boolean trackChildren = false;
-        for (ZooKeeperReadableMetadata m : metadata) {
-            trackChildren |= m.dependsOnChildren();
-        }
-        ZooKeeperChangelogSource<RowData> source =
-                new ZooKeeperChangelogSource<>(
-                        layout,
-                        readOptions,
-                        deserializer,
-                        startupMode == StartupMode.INITIAL,
-                        trackChildren);
-        return new FromSourceProvider(
-                source, watermarks, asSummaryString(), "zookeeper-source", parallelism, false);
+    /** Whether rows need node data or Stats: a value column read, or any metadata column. */
+    private boolean needsNodeData() {
+        return !metadataKeys.isEmpty()
+                || (valueFormat != null
+                        && new ProjectedColumns(columns, projectedFields).readsValueColumns());
+    }
+
+    /** What a snapshot reads; a live read uses the path filter only. */
+    private ReadScope snapshotScope() {
+        ReadScope scope = ReadScope.everything().withFilter(pathFilter).withLimit(limit);
+        return needsNodeData() ? scope : scope.withoutData();
     }
 
     /**
@@ -273,6 +309,35 @@ final class ZooKeeperDynamicTableSource
     }
 
     @Override
+    public Result applyFilters(List<ResolvedExpression> filters) {
+        KeyFilterPushDown.Outcome pushed =
+                new KeyFilterPushDown(layout, columns.keyNames).apply(filters);
+        pathFilter = pathFilter.and(pushed.filter);
+        return Result.of(pushed.accepted, pushed.remaining);
+    }
+
+    @Override
+    public boolean supportsNestedProjection() {
+        return false;
+    }
+
+    @Override
+    public void applyProjection(int[][] projectedFields, DataType producedDataType) {
+        int[] fields = new int[projectedFields.length];
+        for (int i = 0; i < fields.length; i++) {
+            fields[i] = projectedFields[i][0];
+        }
+        this.projectedFields = fields;
+        this.producedDataType = producedDataType;
+    }
+
+    /** Snapshot reads only: a live read never ends, and the planner keeps its own limit anyway. */
+    @Override
+    public void applyLimit(long limit) {
+        this.limit = limit;
+    }
+
+    @Override
     public DynamicTableSource copy() {
         ZooKeeperDynamicTableSource copy =
                 new ZooKeeperDynamicTableSource(
@@ -287,11 +352,27 @@ final class ZooKeeperDynamicTableSource
         copy.metadataKeys = metadataKeys;
         copy.producedDataType = producedDataType;
         copy.watermarkStrategy = watermarkStrategy;
+        copy.pathFilter = pathFilter;
+        copy.projectedFields = projectedFields;
+        copy.limit = limit;
         return copy;
     }
 
+    /**
+     * {@code ZooKeeper(levels(/flags, depth=2), SNAPSHOT, filter=[prefixes=[a]], keys only,
+     * limit=10)}: the layout, the startup mode and what was pushed down. No hosts, no credentials.
+     */
     @Override
     public String asSummaryString() {
-        return "ZooKeeper(" + layout + ", " + startupMode + ")";
+        String pushed =
+                startupMode == StartupMode.SNAPSHOT
+                        ? snapshotScope().describe()
+                        : ReadScope.everything().withFilter(pathFilter).describe();
+        return "ZooKeeper("
+                + layout
+                + ", "
+                + startupMode
+                + (pushed.isEmpty() ? "" : ", " + pushed)
+                + ")";
     }
 }

@@ -21,6 +21,10 @@ import java.io.IOException;
  * columns are NULL, which is also what the sink writes for a row whose value columns are all NULL.
  * A delete carries the key columns only (value columns NULL): the table declares key-only deletes,
  * and the planner restores the full row where a query needs it.
+ *
+ * <p>The row holds the physical columns a query reads ({@code physicalArity} of them, at the
+ * positions the key codec and {@code valuePositions} name; all of them without a projection), then
+ * the metadata columns.
  */
 final class ZooKeeperRowDataDeserializer implements ZNodeDeserializer<RowData> {
     private static final long serialVersionUID = 1L;

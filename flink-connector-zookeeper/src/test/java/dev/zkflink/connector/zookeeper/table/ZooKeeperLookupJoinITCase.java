@@ -218,6 +218,28 @@ class ZooKeeperLookupJoinITCase extends ZooKeeperTableTestBase {
                         "+I[10, null]");
     }
 
+    @ParameterizedTest
+    @MethodSource("caches")
+    void filtersPushedIntoTheLookupTableAreApplied(String lookupOptions) throws Exception {
+        StreamTableEnvironment tEnv = env(lookupOptions, PROBES);
+        String byService =
+                "SELECT p.id, c.flag FROM probes AS p"
+                        + " JOIN cfg FOR SYSTEM_TIME AS OF p.proc AS c"
+                        + " ON p.service = c.service AND p.flag = c.flag"
+                        + " WHERE c.service = 'svc-a'";
+        assertThat(tEnv.explainSql(byService)).contains("prefixes=[svc-a]");
+        assertThat(collectStrings(tEnv.executeSql(byService)))
+                .containsExactlyInAnyOrder("+I[1, dark-mode]", "+I[2, beta]");
+        String byFlag =
+                "SELECT p.id, c.flag FROM probes AS p"
+                        + " JOIN cfg FOR SYSTEM_TIME AS OF p.proc AS c"
+                        + " ON p.service = c.service"
+                        + " WHERE c.service IN ('svc-b', 'svc-z')";
+        assertThat(collectStrings(tEnv.executeSql(byFlag)))
+                .containsExactlyInAnyOrder(
+                        "+I[3, beta]", "+I[3, dark-mode]", "+I[4, beta]", "+I[4, dark-mode]");
+    }
+
     @Test
     void badLookupOptionsFailAtPlanningNamingTheOption() {
         assertThatThrownBy(() -> plan("'lookup.cache' = 'PARTIAL'"))

@@ -41,6 +41,39 @@ public final class ServerStats {
         return Integer.parseInt(m.group(1));
     }
 
+    /**
+     * Read operations the server on {@code port} answered for paths in the top-level namespace
+     * {@code /namespace}, and the bytes of their answers ({@code mntr}'s {@code
+     * read_per_namespace}: one per {@code getData}, {@code getChildren} or {@code exists}, also
+     * inside a multi read). {@code {0, 0}} before the first read there.
+     */
+    public static long[] readsIn(int port, String namespace) throws Exception {
+        String mntr = FourLetterWordMain.send4LetterWord("127.0.0.1", port, "mntr");
+        long[] out = new long[2];
+        Matcher m =
+                Pattern.compile(
+                                "zk_(cnt|sum)_"
+                                        + Pattern.quote(namespace)
+                                        + "_read_per_namespace\\s+(\\d+)")
+                        .matcher(mntr);
+        while (m.find()) {
+            out["cnt".equals(m.group(1)) ? 0 : 1] = Long.parseLong(m.group(2));
+        }
+        return out;
+    }
+
+    /** The paths that hold watches on the server on {@code port} ({@code wchp}). */
+    public static Set<String> watchedPaths(int port) throws Exception {
+        Set<String> paths = new HashSet<>();
+        for (String line :
+                FourLetterWordMain.send4LetterWord("127.0.0.1", port, "wchp").split("\n")) {
+            if (line.startsWith("/")) {
+                paths.add(line.trim());
+            }
+        }
+        return paths;
+    }
+
     /** Whether the server on {@code port} is the ensemble's leader ({@code srvr}). */
     public static boolean isLeader(int port) throws Exception {
         return FourLetterWordMain.send4LetterWord("127.0.0.1", port, "srvr")

@@ -3,6 +3,7 @@ package dev.zkflink.connector.zookeeper.source.enumerator;
 import dev.zkflink.connector.zookeeper.common.KeyMode;
 import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
 import dev.zkflink.connector.zookeeper.common.ZNodeChildren;
+import dev.zkflink.connector.zookeeper.common.ZNodePathFilter;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.source.split.SplitEntry;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
@@ -23,6 +24,9 @@ import java.util.List;
  *
  * <p>Only the last level can be large (every level above it has fewer than {@code targetEntries}
  * nodes), and it is held once: each child moves from its sorted listing straight into its split.
+ *
+ * <p>A pushed-down {@link ZNodePathFilter} replaces the listing: its {@link
+ * ZNodePathFilter#subtreeRoots() roots} are the entries, so nothing outside them is read.
  */
 public final class SnapshotSplitPlanner {
     /** Descend at most this many levels while looking for enough subtrees. */
@@ -36,11 +40,18 @@ public final class SnapshotSplitPlanner {
 
     private final ZNodeTreeLayout layout;
     private final ZNodeBatchReader reader;
+    private final ZNodePathFilter filter;
     private long peakRetainedNames;
 
     public SnapshotSplitPlanner(ZNodeTreeLayout layout, ZNodeBatchReader reader) {
+        this(layout, reader, ZNodePathFilter.all());
+    }
+
+    public SnapshotSplitPlanner(
+            ZNodeTreeLayout layout, ZNodeBatchReader reader, ZNodePathFilter filter) {
         this.layout = layout;
         this.reader = reader;
+        this.filter = filter;
     }
 
     /** The most child names (listings, levels, split entries) held at once while planning. */
@@ -49,6 +60,9 @@ public final class SnapshotSplitPlanner {
     }
 
     public List<ZooKeeperSplit> plan(int parallelism) throws IOException {
+        if (!filter.isAll()) {
+            return group(SplitEntry.rootsOf(filter), Collections.emptyList(), parallelism);
+        }
         int targetEntries = Math.max(1, parallelism) * 8;
         // Relative-path layout: the nodes expanded on the way down, read alone. Every level above
         // the last one has fewer than targetEntries nodes, so these stay small.

@@ -1,6 +1,7 @@
 package dev.zkflink.connector.zookeeper.source.enumerator;
 
 import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
+import dev.zkflink.connector.zookeeper.common.ZNodePathFilter;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
@@ -36,6 +37,7 @@ public final class ZooKeeperSnapshotEnumerator
     private final SplitEnumeratorContext<ZooKeeperSplit> context;
     private final ZNodeTreeLayout layout;
     private final ZooKeeperReadOptions readOptions;
+    private final ZNodePathFilter filter;
     private final Deque<ZooKeeperSplit> remaining;
     private final Set<Integer> waitingReaders = new LinkedHashSet<>();
     private boolean planned;
@@ -44,10 +46,12 @@ public final class ZooKeeperSnapshotEnumerator
             SplitEnumeratorContext<ZooKeeperSplit> context,
             ZNodeTreeLayout layout,
             ZooKeeperReadOptions readOptions,
+            ZNodePathFilter filter,
             @Nullable ZooKeeperEnumeratorState restored) {
         this.context = context;
         this.layout = layout;
         this.readOptions = readOptions;
+        this.filter = filter;
         this.remaining =
                 new ArrayDeque<>(
                         restored == null ? Collections.emptyList() : restored.getRemainingSplits());
@@ -62,6 +66,11 @@ public final class ZooKeeperSnapshotEnumerator
     }
 
     private List<ZooKeeperSplit> planSplits() throws IOException {
+        if (!filter.isAll()) {
+            // The filter's roots are the entries: nothing to list.
+            return new SnapshotSplitPlanner(layout, null, filter)
+                    .plan(context.currentParallelism());
+        }
         ZooKeeperReadOptions o = readOptions;
         try (CuratorFramework client =
                 ZooKeeperClientFactory.open(
@@ -71,7 +80,8 @@ public final class ZooKeeperSnapshotEnumerator
             ZNodeBatchReader reader =
                     new ZNodeBatchReader(
                             client, o.getConnection(), o.getBatchSize(), o.getMaxInFlight());
-            return new SnapshotSplitPlanner(layout, reader).plan(context.currentParallelism());
+            return new SnapshotSplitPlanner(layout, reader, filter)
+                    .plan(context.currentParallelism());
         }
     }
 
@@ -80,7 +90,7 @@ public final class ZooKeeperSnapshotEnumerator
             throw new IllegalStateException(
                     "Planning the snapshot of " + layout + " failed: " + error.getMessage(), error);
         }
-        LOG.info("Planned {} snapshot splits for {}", splits.size(), layout);
+        LOG.info("Planned {} snapshot splits for {} ({})", splits.size(), layout, filter);
         remaining.addAll(splits);
         planned = true;
         for (Integer reader : new ArrayList<>(waitingReaders)) {

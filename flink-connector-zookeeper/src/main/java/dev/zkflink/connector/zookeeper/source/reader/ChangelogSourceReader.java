@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.source.reader;
 
+import dev.zkflink.connector.zookeeper.common.ZNodePathFilter;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.source.ZNodeDeserializer;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
@@ -25,6 +26,7 @@ public final class ChangelogSourceReader<T>
     public static <T> ChangelogSourceReader<T> create(
             ZNodeTreeLayout layout,
             ZooKeeperReadOptions options,
+            ZNodePathFilter filter,
             ZNodeDeserializer<T> deserializer,
             boolean trackChildren,
             SourceReaderContext context) {
@@ -32,6 +34,7 @@ public final class ChangelogSourceReader<T>
         return new ChangelogSourceReader<>(
                 layout,
                 options,
+                filter,
                 deserializer,
                 trackChildren,
                 context,
@@ -42,13 +45,16 @@ public final class ChangelogSourceReader<T>
     private ChangelogSourceReader(
             ZNodeTreeLayout layout,
             ZooKeeperReadOptions options,
+            ZNodePathFilter filter,
             ZNodeDeserializer<T> deserializer,
             boolean trackChildren,
             SourceReaderContext context,
             ChangelogReaderMetrics metrics,
             SubtreeRereads rereads) {
         super(
-                () -> new ChangelogSplitReader(layout, options, trackChildren, metrics, rereads),
+                () ->
+                        new ChangelogSplitReader(
+                                layout, options, filter, trackChildren, metrics, rereads),
                 new ChangelogRecordEmitter<>(layout, deserializer, trackChildren, metrics, rereads),
                 context.getConfiguration(),
                 context);

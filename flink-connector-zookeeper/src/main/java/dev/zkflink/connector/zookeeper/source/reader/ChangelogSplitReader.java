@@ -3,6 +3,7 @@ package dev.zkflink.connector.zookeeper.source.reader;
 import dev.zkflink.connector.zookeeper.common.SharedRecursiveWatch;
 import dev.zkflink.connector.zookeeper.common.SharedZooKeeperClients;
 import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
+import dev.zkflink.connector.zookeeper.common.ZNodePathFilter;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperCalls;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
@@ -71,6 +72,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       silent only about nodes not changed after that zxid (see {@link ChangelogRecordEmitter}).
  * </ul>
  *
+ * <p>A pushed-down {@link ZNodePathFilter} narrows all of this: walks start from its roots, events
+ * for rows it does not accept are dropped, and when it has exactly one root the shared watch is on
+ * that root's path instead of the table root's (a watch on a node that does not exist yet is
+ * allowed, and fires when it is created).
+ *
  * <p>The task thread ({@link ChangelogRecordEmitter}) compares each observation's {@code czxid},
  * {@code mzxid} (and {@code pzxid}) with what it emitted before, so reads that see nothing new emit
  * nothing and a delete+recreate is never mistaken for "unchanged".
@@ -83,6 +89,8 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
     private final ZNodeTreeLayout layout;
     private final ZooKeeperReadOptions options;
     private final ZooKeeperConnectionOptions connection;
+    private final ZNodePathFilter filter;
+    private final String watchPath;
     private final ChangeRouter router;
     private final ChangelogReaderMetrics metrics;
 
@@ -155,9 +163,21 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             boolean trackChildren,
             ChangelogReaderMetrics metrics,
             SubtreeRereads rereads) {
+        this(layout, options, ZNodePathFilter.all(), trackChildren, metrics, rereads);
+    }
+
+    ChangelogSplitReader(
+            ZNodeTreeLayout layout,
+            ZooKeeperReadOptions options,
+            ZNodePathFilter filter,
+            boolean trackChildren,
+            ChangelogReaderMetrics metrics,
+            SubtreeRereads rereads) {
         this.layout = layout;
         this.options = options;
         this.connection = options.getConnection();
+        this.filter = filter;
+        this.watchPath = watchPath(layout, filter);
         this.router = new ChangeRouter(layout, trackChildren);
         this.metrics = metrics;
         this.rereads = rereads;
@@ -218,6 +238,12 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         return out.build();
     }
 
+    /** The table root, or the filter's only root: the narrowest path whose watch sees every row. */
+    static String watchPath(ZNodeTreeLayout layout, ZNodePathFilter filter) {
+        List<String> roots = filter.subtreeRoots();
+        return roots.size() == 1 ? layout.absolute(roots.get(0)) : layout.getRootPath();
+    }
+
     private void startResync() throws IOException {
         try {
             if (!client.getZookeeperClient().isConnected()) {
@@ -242,7 +268,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             if (connectionResync.getAndSet(false)) {
                 metrics.resyncStarted();
             }
-            walker = new SubtreeWalker(layout, reader, entries);
+            walker = new SubtreeWalker(layout, filter, true, reader, entries);
             failedResyncStarts = 0;
             LOG.info(
                     "Walking {} top-level subtrees of {} for buckets {} (epoch {})",
@@ -252,8 +278,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
                     epoch);
         } catch (KeeperException e) {
             if (!ZooKeeperCalls.isTransient(e.code())) {
-                throw new IOException(
-                        "Watching '" + layout.getRootPath() + "' failed: " + e.getMessage(), e);
+                throw new IOException("Watching '" + watchPath + "' failed: " + e.getMessage(), e);
             }
             if (++failedResyncStarts > connection.getMaxRetries()) {
                 throw new IOException(
@@ -278,6 +303,16 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
     }
 
     private List<SplitEntry> ownedTopLevelSubtrees() throws IOException {
+        if (!filter.isAll()) {
+            List<SplitEntry> entries = new ArrayList<>();
+            boolean[] mine = owned;
+            for (SplitEntry e : SplitEntry.rootsOf(filter)) {
+                if (mine[BucketSplit.bucketOf(e.getRelativePath(), mine.length)]) {
+                    entries.add(e);
+                }
+            }
+            return entries;
+        }
         List<OpResult> result =
                 reader.read(Collections.singletonList(Op.getChildren(layout.getRootPath())));
         OpResult r = result.get(0);
@@ -387,7 +422,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
     /** One round of reading requested subtrees again; their rows are emitted like event reads. */
     private void rereadRound(RecordsBySplits.Builder<ZNodeObservation> out) throws IOException {
         if (rereadWalker == null) {
-            rereadWalker = new SubtreeWalker(layout, reader, outermost(rereadRoots));
+            rereadWalker = new SubtreeWalker(layout, filter, true, reader, outermost(rereadRoots));
             rereadRoots.clear();
         }
         long session = sessionId();
@@ -498,6 +533,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
                 relative -> {
                     if (mine.length > 0
                             && mine[BucketSplit.bucketOf(relative, mine.length)]
+                            && filter.accepts(relative)
                             && pending.putIfAbsent(relative, System.currentTimeMillis()) == null) {
                         events.add(relative);
                     }
@@ -573,7 +609,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
                 SharedZooKeeperClients.acquire(
                         SharedZooKeeperClients.Role.READER, connection, clientLimit);
         lease.addConnectionStateListener((cf, state) -> onConnectionState(state));
-        watch = lease.subscribe(layout.getRootPath(), this::onWatchedEvent);
+        watch = lease.subscribe(watchPath, this::onWatchedEvent);
         client = lease.client();
         // A shared client may be connected already: then no CONNECTED state reaches this reader.
         metrics.connected(client.getZookeeperClient().isConnected());

@@ -3,6 +3,7 @@ package dev.zkflink.connector.zookeeper.source.reader;
 import dev.zkflink.connector.zookeeper.common.KeyMode;
 import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
 import dev.zkflink.connector.zookeeper.common.ZNodeChildren;
+import dev.zkflink.connector.zookeeper.common.ZNodePathFilter;
 import dev.zkflink.connector.zookeeper.common.ZNodePaths;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperWakeUp;
@@ -35,6 +36,12 @@ import java.util.List;
  * timing, so it is fixed for an unchanged tree and a restored reader can skip the rows it already
  * emitted. With {@code levels} keys it is sorted order; up to {@link #BLOCK} nodes per level of a
  * split it is breadth-first order, as the walker of earlier versions had.
+ *
+ * <p>A {@link ZNodePathFilter} narrows the walk: listed children that cannot lead to an accepted
+ * row are dropped before they enter a block, rows it does not accept are not read, and nodes are
+ * descended into only where accepted rows may lie below. Without data ({@code readData} false) rows
+ * listed by their parent are emitted as listed, with empty data and no Stat; a row that is an entry
+ * of the split is checked with {@code getChildren}, never {@code getData}.
  */
 final class SubtreeWalker {
     /** Nodes per block. Part of the row order that restores skip by: do not change it. */
@@ -43,6 +50,8 @@ final class SubtreeWalker {
     private final ZNodeTreeLayout layout;
     private final ZNodeBatchReader reader;
     private final boolean rowsDecideDescent;
+    private final ZNodePathFilter filter;
+    private final boolean readData;
     private final Deque<Frame> frames = new ArrayDeque<>();
     private long peakRetainedNames;
 
@@ -53,9 +62,24 @@ final class SubtreeWalker {
     private Round carried;
 
     SubtreeWalker(ZNodeTreeLayout layout, ZNodeBatchReader reader, List<SplitEntry> entries) {
+        this(layout, ZNodePathFilter.all(), true, reader, entries);
+    }
+
+    /**
+     * @param filter the rows to return; the entries lie inside its roots
+     * @param readData read each row's data and Stat, or only list (keys-only rows)
+     */
+    SubtreeWalker(
+            ZNodeTreeLayout layout,
+            ZNodePathFilter filter,
+            boolean readData,
+            ZNodeBatchReader reader,
+            List<SplitEntry> entries) {
         this.layout = layout;
         this.reader = reader;
         this.rowsDecideDescent = layout.getKeyMode() == KeyMode.RELATIVE_PATH;
+        this.filter = filter;
+        this.readData = readData;
         frames.push(new Frame(entries, null));
         settle();
     }
@@ -78,21 +102,33 @@ final class SubtreeWalker {
         }
         plan(round);
         observeRetained();
-        List<ZNodeRecord> rows = new ArrayList<>(round.ops.size());
-        if (!round.ops.isEmpty()) {
-            List<OpResult> results;
-            try {
-                results = reader.readRound(round.ops);
-            } catch (ZooKeeperWakeUp.WokenUpException e) {
-                results = Collections.emptyList();
+        List<ZNodeRecord> rows = new ArrayList<>(round.pending.size());
+        if (!round.pending.isEmpty()) {
+            List<OpResult> results = Collections.emptyList();
+            if (!round.ops.isEmpty()) {
+                try {
+                    results = reader.readRound(round.ops);
+                } catch (ZooKeeperWakeUp.WokenUpException e) {
+                    results = Collections.emptyList();
+                }
             }
-            for (int i = 0; i < results.size(); i++) {
-                round.pending.get(i).apply(results.get(i), rows);
+            // Rows that need no read are applied in planning order with the others.
+            int op = 0;
+            int i = 0;
+            for (; i < round.pending.size(); i++) {
+                PendingRead read = round.pending.get(i);
+                if (!read.hasOp()) {
+                    read.apply(null, rows);
+                } else if (op < results.size()) {
+                    read.apply(results.get(op++), rows);
+                } else {
+                    break;
+                }
             }
-            if (results.size() < round.ops.size()) {
+            if (i < round.pending.size()) {
                 carried = new Round(round.maxOps);
-                carried.ops.addAll(round.ops.subList(results.size(), round.ops.size()));
-                carried.pending.addAll(round.pending.subList(results.size(), round.ops.size()));
+                carried.ops.addAll(round.ops.subList(op, round.ops.size()));
+                carried.pending.addAll(round.pending.subList(i, round.pending.size()));
             }
             observeRetained();
         }
@@ -153,15 +189,30 @@ final class SubtreeWalker {
         int i = block.planned++;
         String relative = block.paths[i];
         int depth = ZNodePaths.depth(relative);
-        if (layout.isRow(depth)) {
-            boolean decides = block.descend[i] && rowsDecideDescent;
+        boolean below =
+                block.descend[i]
+                        && layout.mayHaveRowsBelow(depth)
+                        && (filter.isAll() || filter.mayLeadBelow(relative));
+        if (!layout.isRow(depth) || !filter.accepts(relative)) {
+            block.inner[i] = below; // not a returned row: not read, only walked through
+            return;
+        }
+        String absolute = layout.absolute(relative);
+        if (readData) {
+            boolean decides = below && rowsDecideDescent;
             if (decides) {
                 block.undecided++;
             }
-            String absolute = layout.absolute(relative);
             round.add(Op.getData(absolute), new DataRead(block, i, absolute, decides));
-        } else if (block.descend[i] && layout.mayHaveRowsBelow(depth)) {
-            block.inner[i] = true;
+        } else if (block.listed) {
+            // Its parent's listing showed it; nothing to read for a keys-only row.
+            round.add(null, new ListedRow(relative, absolute));
+            block.inner[i] = below;
+        } else {
+            if (below) {
+                block.undecided++;
+            }
+            round.add(Op.getChildren(absolute), new ChildrenRead(block, i, absolute, below));
         }
     }
 
@@ -251,7 +302,7 @@ final class SubtreeWalker {
 
         Block cutBlock() {
             int size = (int) Math.min(BLOCK, available());
-            Block b = new Block(size);
+            Block b = new Block(size, entries == null);
             for (int i = 0; i < size; i++) {
                 if (entries != null) {
                     SplitEntry e = entries.get(nextEntry++);
@@ -292,13 +343,18 @@ final class SubtreeWalker {
         final String[] paths;
         final boolean[] descend;
         final boolean[] inner;
+
+        /** The nodes come from their parents' listings (not from split entries): they exist. */
+        final boolean listed;
+
         int planned;
 
         /** Rows read in this round whose child count decides whether they are inner. */
         int undecided;
 
-        Block(int size) {
+        Block(int size, boolean listed) {
             this.size = size;
+            this.listed = listed;
             this.paths = new String[size];
             this.descend = new boolean[size];
             this.inner = new boolean[size];
@@ -330,11 +386,11 @@ final class SubtreeWalker {
         }
 
         boolean hasRoom() {
-            return ops.size() < maxOps;
+            return pending.size() < maxOps;
         }
 
         int room() {
-            return maxOps - ops.size();
+            return maxOps - pending.size();
         }
 
         /** Names a frame lists ahead of use: enough to cut the blocks of two full rounds. */
@@ -342,14 +398,78 @@ final class SubtreeWalker {
             return 2L * Math.max(BLOCK, maxOps);
         }
 
+        /** {@code op} is null for a row that needs no read. */
         void add(Op op, PendingRead read) {
-            ops.add(op);
+            if (op != null) {
+                ops.add(op);
+            }
             pending.add(read);
         }
     }
 
     private interface PendingRead {
         void apply(OpResult result, List<ZNodeRecord> rows) throws IOException;
+
+        /** Whether it waits for a result ({@code apply} gets null otherwise). */
+        default boolean hasOp() {
+            return true;
+        }
+    }
+
+    /** A keys-only row its parent's listing showed. */
+    private static final class ListedRow implements PendingRead {
+        private final String relative;
+        private final String absolute;
+
+        ListedRow(String relative, String absolute) {
+            this.relative = relative;
+            this.absolute = absolute;
+        }
+
+        @Override
+        public boolean hasOp() {
+            return false;
+        }
+
+        @Override
+        public void apply(OpResult result, List<ZNodeRecord> rows) {
+            rows.add(new ZNodeRecord(relative, absolute, null, null));
+        }
+    }
+
+    /**
+     * A keys-only row that is a split entry: listed to see that it exists and if it has children.
+     */
+    private final class ChildrenRead implements PendingRead {
+        private final Block block;
+        private final int index;
+        private final String absolute;
+        private final boolean decides;
+
+        ChildrenRead(Block block, int index, String absolute, boolean decides) {
+            this.block = block;
+            this.index = index;
+            this.absolute = absolute;
+            this.decides = decides;
+        }
+
+        @Override
+        public void apply(OpResult r, List<ZNodeRecord> rows) throws IOException {
+            String relative = block.paths[index];
+            if (decides) {
+                block.undecided--;
+            }
+            if (isNoNode(r)) {
+                return;
+            }
+            if (r instanceof OpResult.ErrorResult) {
+                throw failed("getChildren", relative, (OpResult.ErrorResult) r);
+            }
+            rows.add(new ZNodeRecord(relative, absolute, null, null));
+            if (decides && !((OpResult.GetChildrenResult) r).getChildren().isEmpty()) {
+                block.inner[index] = true;
+            }
+        }
     }
 
     private final class DataRead implements PendingRead {
@@ -406,7 +526,15 @@ final class SubtreeWalker {
             if (r instanceof OpResult.ErrorResult) {
                 throw failed("getChildren", parent, (OpResult.ErrorResult) r);
             }
-            frame.listed(parent, ((OpResult.GetChildrenResult) r).getChildren(), layout);
+            List<String> names = ((OpResult.GetChildrenResult) r).getChildren();
+            if (!filter.isAll()) {
+                names.removeIf(
+                        name -> {
+                            String child = layout.childPath(parent, name);
+                            return child != null && !filter.mayLeadTo(child);
+                        });
+            }
+            frame.listed(parent, names, layout);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.zkflink.connector.zookeeper.source.reader;
 
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
+import dev.zkflink.connector.zookeeper.source.ReadScope;
 import dev.zkflink.connector.zookeeper.source.ZNodeDeserializer;
 import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Snapshot reader: one fetcher thread reads splits; the task thread decodes and emits rows. */
 public final class ZooKeeperSourceReader<T>
@@ -28,10 +30,24 @@ public final class ZooKeeperSourceReader<T>
     public ZooKeeperSourceReader(
             ZNodeTreeLayout layout,
             ZooKeeperReadOptions options,
+            ReadScope scope,
             ZNodeDeserializer<T> deserializer,
             SourceReaderContext context) {
+        this(layout, options, scope, deserializer, context, new AtomicLong());
+    }
+
+    /**
+     * @param emitted rows read so far, shared by the split readers of this reader (the limit)
+     */
+    private ZooKeeperSourceReader(
+            ZNodeTreeLayout layout,
+            ZooKeeperReadOptions options,
+            ReadScope scope,
+            ZNodeDeserializer<T> deserializer,
+            SourceReaderContext context,
+            AtomicLong emitted) {
         super(
-                () -> new ZooKeeperSplitReader(layout, options),
+                () -> new ZooKeeperSplitReader(layout, options, scope, emitted),
                 new ZooKeeperRecordEmitter<>(deserializer),
                 context.getConfiguration(),
                 context);

@@ -7,6 +7,7 @@ import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientLease;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperWakeUp;
+import dev.zkflink.connector.zookeeper.source.ReadScope;
 import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
@@ -20,6 +21,7 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads snapshot splits one after another. Each {@link #fetch()} does one round of pipelined,
@@ -27,10 +29,15 @@ import java.util.Deque;
  * ZNodeBatchReader}), so a fetch holds a bounded number of bytes and the emitter gets a steady
  * stream of rows. {@link #wakeUp()} ends a fetch that waits for ZooKeeper at once. The readers of a
  * table in one TaskManager share one session ({@link SharedZooKeeperClients}).
+ *
+ * <p>With a pushed-down limit, the reader finishes every split once its source reader has emitted
+ * that many rows: the planner keeps its own limit on top, so the rows of one reader are enough. The
+ * count is the source reader's, since Flink replaces a split reader whose fetcher went idle.
  */
 final class ZooKeeperSplitReader implements SplitReader<ZNodeRecord, ZooKeeperSplit> {
     private final ZNodeTreeLayout layout;
     private final ZooKeeperReadOptions options;
+    private final ReadScope scope;
     private final Deque<ZooKeeperSplit> splits = new ArrayDeque<>();
     private final ZooKeeperWakeUp wakeUp = new ZooKeeperWakeUp();
 
@@ -42,9 +49,26 @@ final class ZooKeeperSplitReader implements SplitReader<ZNodeRecord, ZooKeeperSp
     private SubtreeWalker walker;
     private long toSkip;
 
+    /** Rows the source reader's split readers emitted so far, for the limit. */
+    private final AtomicLong emitted;
+
     ZooKeeperSplitReader(ZNodeTreeLayout layout, ZooKeeperReadOptions options) {
+        this(layout, options, ReadScope.everything(), new AtomicLong());
+    }
+
+    ZooKeeperSplitReader(
+            ZNodeTreeLayout layout,
+            ZooKeeperReadOptions options,
+            ReadScope scope,
+            AtomicLong emitted) {
         this.layout = layout;
         this.options = options;
+        this.scope = scope;
+        this.emitted = emitted;
+    }
+
+    private boolean limitReached() {
+        return scope.hasLimit() && emitted.get() >= scope.getLimit();
     }
 
     @Override
@@ -56,26 +80,44 @@ final class ZooKeeperSplitReader implements SplitReader<ZNodeRecord, ZooKeeperSp
                 return out.build();
             }
         }
+        if (limitReached()) {
+            out.addFinishedSplit(current.splitId()); // enough rows: nothing more to read
+            current = null;
+            walker = null;
+            return out.build();
+        }
         if (walker == null) {
             try {
                 ensureClient();
             } catch (ZooKeeperWakeUp.WokenUpException e) {
                 return out.build(); // connect again on the next fetch
             }
-            walker = new SubtreeWalker(layout, reader, current.getEntries());
+            walker =
+                    new SubtreeWalker(
+                            layout,
+                            scope.getFilter(),
+                            scope.readsData(),
+                            reader,
+                            current.getEntries());
             toSkip = current.getNodesEmitted();
         }
         String id = current.splitId();
         if (walker.hasNext()) {
-            for (ZNodeRecord row : walker.next(options.getBatchSize() * options.getMaxInFlight())) {
+            long round = options.getBatchSize() * options.getMaxInFlight();
+            if (scope.hasLimit()) {
+                // Reads beyond the rows still wanted would be thrown away (skipped rows aside).
+                round = Math.min(round, Math.max(1, scope.getLimit() - emitted.get() + toSkip));
+            }
+            for (ZNodeRecord row : walker.next((int) round)) {
                 if (toSkip > 0) {
                     toSkip--; // emitted before the checkpoint we restored from
-                } else {
+                } else if (!limitReached()) {
                     out.add(id, row);
+                    emitted.incrementAndGet();
                 }
             }
         }
-        if (!walker.hasNext()) {
+        if (!walker.hasNext() || limitReached()) {
             out.addFinishedSplit(id);
             current = null;
             walker = null;

@@ -1,6 +1,10 @@
 package dev.zkflink.connector.zookeeper.source.split;
 
+import dev.zkflink.connector.zookeeper.common.ZNodePathFilter;
+
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -24,6 +28,18 @@ public final class SplitEntry implements Serializable {
 
     public static SplitEntry nodeOnly(String relativePath) {
         return new SplitEntry(relativePath, false);
+    }
+
+    /**
+     * One entry per root of {@code filter}, with its descendants where accepted rows may lie below.
+     * A root that does not exist is skipped by the walk, like a node deleted meanwhile.
+     */
+    public static List<SplitEntry> rootsOf(ZNodePathFilter filter) {
+        List<SplitEntry> entries = new ArrayList<>();
+        for (String root : filter.subtreeRoots()) {
+            entries.add(new SplitEntry(root, filter.mayLeadBelow(root)));
+        }
+        return entries;
     }
 
     public String getRelativePath() {

@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.table.lookup;
 
+import dev.zkflink.connector.zookeeper.common.ZNodePathFilter;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperCalls;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
@@ -37,13 +38,16 @@ final class ZNodeAsyncLookupReader {
     private final ZooKeeperConnectionOptions connection;
     private final ZNodeTreeLayout layout;
     private final int maxRetries;
+    private final ZNodePathFilter filter;
 
     ZNodeAsyncLookupReader(
             CuratorFramework client,
             ZooKeeperConnectionOptions connection,
             ZNodeTreeLayout layout,
+            ZNodePathFilter filter,
             int maxRetries) {
         this.client = client;
+        this.filter = filter;
         this.connection = connection;
         this.layout = layout;
         this.maxRetries = maxRetries;
@@ -51,6 +55,9 @@ final class ZNodeAsyncLookupReader {
 
     /** The row node at {@code relative} ({@code fullKey}), or the row nodes below it. */
     CompletableFuture<List<ZNodeRecord>> read(String relative, boolean fullKey) {
+        if (fullKey ? !filter.accepts(relative) : !filter.mayLeadTo(relative)) {
+            return CompletableFuture.completedFuture(Collections.emptyList());
+        }
         CompletableFuture<List<ZNodeRecord>> result = new CompletableFuture<>();
         attempt(relative, fullKey, 0, result);
         return result;
@@ -153,7 +160,7 @@ final class ZNodeAsyncLookupReader {
     /** The rows at or below {@code relative} (at {@code depth}); a vanished node has none. */
     private CompletableFuture<List<ZNodeRecord>> subtree(ZooKeeper zk, String relative, int depth) {
         CompletableFuture<List<ZNodeRecord>> self =
-                depth > 0 && layout.isRow(depth)
+                depth > 0 && layout.isRow(depth) && filter.accepts(relative)
                         ? node(zk, relative)
                         : CompletableFuture.completedFuture(Collections.emptyList());
         if (!layout.mayHaveRowsBelow(depth)) {
@@ -167,7 +174,9 @@ final class ZNodeAsyncLookupReader {
                                     List<CompletableFuture<List<ZNodeRecord>>> parts =
                                             new ArrayList<>(paths.size());
                                     for (String child : paths) {
-                                        parts.add(subtree(zk, child, depth + 1));
+                                        if (filter.mayLeadTo(child)) {
+                                            parts.add(subtree(zk, child, depth + 1));
+                                        }
                                     }
                                     return concat(parts);
                                 });

@@ -1,6 +1,7 @@
 package dev.zkflink.connector.zookeeper.table.lookup;
 
 import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
+import dev.zkflink.connector.zookeeper.common.ZNodePathFilter;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperCalls;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
@@ -38,13 +39,16 @@ final class ZNodeLookupReader {
     private final ZNodeTreeLayout layout;
     private final int maxRetries;
     private final ZNodeBatchReader batches;
+    private final ZNodePathFilter filter;
 
     ZNodeLookupReader(
             CuratorFramework client,
             ZooKeeperReadOptions read,
             ZNodeTreeLayout layout,
+            ZNodePathFilter filter,
             int maxRetries) {
         this.client = client;
+        this.filter = filter;
         this.connection = read.getConnection();
         this.layout = layout;
         this.maxRetries = maxRetries;
@@ -61,7 +65,10 @@ final class ZNodeLookupReader {
 
     /** The row node at {@code relative} ({@code fullKey}), or the row nodes below it. */
     List<ZNodeRecord> read(String relative, boolean fullKey) throws IOException {
-        return fullKey ? readNode(relative) : readSubtree(relative);
+        if (fullKey) {
+            return filter.accepts(relative) ? readNode(relative) : Collections.emptyList();
+        }
+        return filter.mayLeadTo(relative) ? readSubtree(relative) : Collections.emptyList();
     }
 
     private List<ZNodeRecord> readNode(String relative) throws IOException {
@@ -131,9 +138,13 @@ final class ZNodeLookupReader {
             for (int i = 0; i < level.size(); i++) {
                 OpResult r = listed.get(i);
                 if (r instanceof OpResult.GetChildrenResult) {
-                    next.addAll(
+                    for (String child :
                             layout.childPaths(
-                                    level.get(i), ((OpResult.GetChildrenResult) r).getChildren()));
+                                    level.get(i), ((OpResult.GetChildrenResult) r).getChildren())) {
+                        if (filter.mayLeadTo(child)) { // the filters pushed into the table
+                            next.add(child);
+                        }
+                    }
                 } else {
                     LookupErrors.requireNoNode(r, listings.get(i).getPath(), connection);
                 }
@@ -148,6 +159,13 @@ final class ZNodeLookupReader {
     }
 
     private void readData(List<String> nodes, List<ZNodeRecord> out) throws IOException {
+        List<String> rows = new ArrayList<>(nodes.size());
+        for (String node : nodes) {
+            if (filter.accepts(node)) {
+                rows.add(node);
+            }
+        }
+        nodes = rows;
         List<Op> reads = new ArrayList<>(nodes.size());
         for (String node : nodes) {
             reads.add(Op.getData(layout.absolute(node)));

@@ -266,10 +266,14 @@ final class ZNodeMirror implements AutoCloseable {
                 for (int i = 0; i < chunk.size(); i++) {
                     OpResult r = listed.get(i);
                     if (r instanceof OpResult.GetChildrenResult) {
-                        next.addAll(
+                        for (String child :
                                 layout.childPaths(
                                         chunk.get(i),
-                                        ((OpResult.GetChildrenResult) r).getChildren()));
+                                        ((OpResult.GetChildrenResult) r).getChildren())) {
+                            if (table.pathFilter.mayLeadTo(child)) { // pushed-down filters
+                                next.add(child);
+                            }
+                        }
                     } else {
                         LookupErrors.requireNoNode(r, ops.get(i).getPath(), connection);
                     }
@@ -278,8 +282,14 @@ final class ZNodeMirror implements AutoCloseable {
             }
             depth++;
             if (layout.isRow(depth)) {
-                for (int from = 0; from < next.size(); from += CHUNK) {
-                    readNodes(next.subList(from, Math.min(next.size(), from + CHUNK)), gen);
+                List<String> rowNodes = new ArrayList<>(next.size());
+                for (String node : next) {
+                    if (table.pathFilter.accepts(node)) {
+                        rowNodes.add(node);
+                    }
+                }
+                for (int from = 0; from < rowNodes.size(); from += CHUNK) {
+                    readNodes(rowNodes.subList(from, Math.min(rowNodes.size(), from + CHUNK)), gen);
                     drainDirty(gen);
                 }
             }
@@ -377,6 +387,9 @@ final class ZNodeMirror implements AutoCloseable {
         String relative = layout.relativeOf(event.getPath());
         if (relative == null || relative.isEmpty()) {
             return;
+        }
+        if (!table.pathFilter.mayLeadTo(relative)) {
+            return; // outside the filters pushed into the table
         }
         synchronized (lock) {
             int depth = ZNodeLookupReader.depthOf(relative);

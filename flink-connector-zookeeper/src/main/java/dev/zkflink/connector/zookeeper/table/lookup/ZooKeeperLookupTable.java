@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.table.lookup;
 
+import dev.zkflink.connector.zookeeper.common.ZNodePathFilter;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.source.ZNodeDeserializer;
 import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * Everything a lookup subtask needs, fixed at planning: the tree, how to connect and read, how a
@@ -37,7 +37,7 @@ public final class ZooKeeperLookupTable implements Serializable {
     final LookupKeyPlan keys;
     final ZooKeeperLookupOptions lookup;
     final boolean trackChildren;
-    final SerializablePathFilter pathFilter;
+    final ZNodePathFilter pathFilter;
 
     /** The same in every subtask of one lookup join, different for every other one. */
     final String cacheId;
@@ -49,7 +49,7 @@ public final class ZooKeeperLookupTable implements Serializable {
             LookupKeyPlan keys,
             ZooKeeperLookupOptions lookup,
             boolean trackChildren,
-            SerializablePathFilter pathFilter,
+            ZNodePathFilter pathFilter,
             String cacheId) {
         this.layout = layout;
         this.read = read;
@@ -60,11 +60,6 @@ public final class ZooKeeperLookupTable implements Serializable {
         this.pathFilter = pathFilter;
         this.cacheId = cacheId;
     }
-
-    /** Which row paths (relative to the root) filters pushed into the table still allow. */
-    public interface SerializablePathFilter extends Predicate<String>, Serializable {}
-
-    public static final SerializablePathFilter ALL_PATHS = p -> true;
 
     void openDeserializer(FunctionContext context) throws Exception {
         MetricGroup metrics = context.getMetricGroup();
@@ -85,11 +80,11 @@ public final class ZooKeeperLookupTable implements Serializable {
     }
 
     /**
-     * The row of a node, or none: the path filter excludes it, or the format skipped its data
-     * ({@code json.ignore-parse-errors}), which a lookup treats as a missing row.
+     * The row of a node, or none: the filters pushed into the table exclude it, or the format
+     * skipped its data ({@code json.ignore-parse-errors}), which a lookup treats as a missing row.
      */
     RowData decode(ZNodeRecord node) throws IOException {
-        if (!pathFilter.test(node.getRelativePath())) {
+        if (!pathFilter.accepts(node.getRelativePath())) {
             return null;
         }
         OneRow out = new OneRow();

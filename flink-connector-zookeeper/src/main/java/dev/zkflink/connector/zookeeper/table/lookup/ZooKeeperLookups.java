@@ -69,9 +69,19 @@ final class ZooKeeperLookups implements AutoCloseable {
             if (async) {
                 asyncReader =
                         new ZNodeAsyncLookupReader(
-                                lease.client(), table.read.getConnection(), table.layout, retries);
+                                lease.client(),
+                                table.read.getConnection(),
+                                table.layout,
+                                table.pathFilter,
+                                retries);
             } else {
-                reader = new ZNodeLookupReader(lease.client(), table.read, table.layout, retries);
+                reader =
+                        new ZNodeLookupReader(
+                                lease.client(),
+                                table.read,
+                                table.layout,
+                                table.pathFilter,
+                                retries);
             }
             if (cache == LookupCacheType.PARTIAL) {
                 partial = SharedLookupCaches.partial(table);
