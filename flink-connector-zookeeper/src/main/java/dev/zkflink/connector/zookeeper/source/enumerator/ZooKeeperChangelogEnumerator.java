@@ -66,13 +66,25 @@ public final class ZooKeeperChangelogEnumerator
 
     @Override
     public void addReader(int subtaskId) {
-        assignUnassigned();
+        // A reader without buckets (more readers than buckets) still gets an answer, an empty
+        // assignment, so it knows it may mark itself idle.
+        assignUnassigned(subtaskId);
     }
 
-    /** One assignment per reader with all its buckets, so a reader walks the tree once. */
     private void assignUnassigned() {
+        assignUnassigned(-1);
+    }
+
+    /**
+     * One assignment per reader with all its buckets, so a reader walks the tree once; {@code
+     * answer} (if not -1) is in it even without buckets.
+     */
+    private void assignUnassigned(int answer) {
         int parallelism = context.currentParallelism();
         Map<Integer, List<BucketSplit>> assignment = new HashMap<>();
+        if (answer >= 0) {
+            assignment.put(answer, new ArrayList<>());
+        }
         Iterator<BucketSplit> it = unassigned.iterator();
         while (it.hasNext()) {
             BucketSplit split = it.next();

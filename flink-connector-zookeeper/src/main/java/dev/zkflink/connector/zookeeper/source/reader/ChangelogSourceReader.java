@@ -12,6 +12,7 @@ import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
 import org.apache.flink.core.io.InputStatus;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,6 +23,14 @@ public final class ChangelogSourceReader<T>
         extends SingleThreadMultiplexSourceReaderBase<
                 ZNodeObservation, T, BucketSplit, BucketSplitState> {
     private final ChangelogReaderMetrics metrics;
+
+    /**
+     * Whether the enumerator has answered this reader (it answers every reader, with an empty
+     * assignment if it has no buckets for it). Before that, having no buckets only means they are
+     * on their way: marking idle then would let other inputs' watermarks pass this reader's first
+     * rows, which would then arrive late.
+     */
+    private boolean assignmentReceived;
 
     public static <T> ChangelogSourceReader<T> create(
             ZNodeTreeLayout layout,
@@ -64,11 +73,19 @@ public final class ChangelogSourceReader<T>
     @Override
     public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
         InputStatus status = super.pollNext(output);
-        if (getNumberOfCurrentlyAssignedSplits() == 0) {
+        if (assignmentReceived && getNumberOfCurrentlyAssignedSplits() == 0) {
             // More readers than buckets (after scaling out): never hold back watermarks.
             output.markIdle();
         }
         return status;
+    }
+
+    @Override
+    public void addSplits(List<BucketSplit> splits) {
+        assignmentReceived = true;
+        if (!splits.isEmpty()) {
+            super.addSplits(splits);
+        }
     }
 
     @Override
