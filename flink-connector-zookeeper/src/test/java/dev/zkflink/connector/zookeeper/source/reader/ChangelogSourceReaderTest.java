@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.source.reader;
 
+import dev.zkflink.connector.zookeeper.common.ZNodePathFilter;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
 import dev.zkflink.connector.zookeeper.source.ZNodeDeserializer;
@@ -44,6 +45,7 @@ class ChangelogSourceReaderTest {
                                                 .setHosts("127.0.0.1:1")
                                                 .build())
                                 .build(),
+                        ZNodePathFilter.all(),
                         new NoRows(),
                         false,
                         new Context())) {
