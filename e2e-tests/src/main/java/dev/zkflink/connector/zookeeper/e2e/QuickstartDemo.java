@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.e2e;
 
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.table.api.EnvironmentSettings;
@@ -34,7 +35,9 @@ import java.util.regex.Pattern;
  * The quickstart: starts an embedded ZooKeeper (or uses {@code --hosts}), seeds a tree of feature
  * flags below {@code /demo/flags}, runs {@code examples/quickstart.sql} with Flink in this JVM and
  * prints the seeded tree, the query results and the znodes the script wrote below {@code
- * /demo/summary}.
+ * /demo/summary}. Then it runs {@code examples/lookup-join.sql}, a streaming job that enriches
+ * events with the flags through a lookup join, flips a flag while it runs and prints the rows
+ * before and after ({@link LookupJoinDemo}).
  *
  * <pre>
  * mvn -B -q -Pquickstart -DskipTests verify -pl e2e-tests -am
@@ -117,7 +120,7 @@ public final class QuickstartDemo {
             if (arguments.seedOnly) {
                 seedOnly(arguments.hosts, System.out);
             } else {
-                run(arguments.hosts, arguments.script, System.out);
+                run(arguments.hosts, arguments.script, arguments.lookupScript, System.out);
                 System.out.println();
                 System.out.println("Quickstart finished.");
             }
@@ -137,9 +140,12 @@ public final class QuickstartDemo {
      *
      * @param hosts ZooKeeper connect string, or null to start an embedded ZooKeeper
      * @param script the SQL script, with {@code ${hosts}} placeholders
+     * @param lookupScript the lookup join script, with {@code ${hosts}} placeholders
      */
-    public static Result run(String hosts, Path script, PrintStream out) throws Exception {
+    public static Result run(String hosts, Path script, Path lookupScript, PrintStream out)
+            throws Exception {
         String sqlText = Files.readString(script, StandardCharsets.UTF_8);
+        String lookupSqlText = Files.readString(lookupScript, StandardCharsets.UTF_8);
         TestingServer server = null;
         try {
             if (hosts == null) {
@@ -156,7 +162,7 @@ public final class QuickstartDemo {
 
                 section(out, "Running " + script + " (${hosts} = " + hosts + ")");
                 Map<String, List<Row>> queryResults =
-                        runScript(SqlScript.substitute(sqlText, Map.of("hosts", hosts)), out);
+                        runScript(SqlScript.substitute(sqlText, Map.of("hosts", hosts)), out, null);
 
                 section(out, "The znodes the script wrote below " + SUMMARY_PATH);
                 Map<String, String> summary = readChildren(client, SUMMARY_PATH);
@@ -164,7 +170,17 @@ public final class QuickstartDemo {
                     out.println("(none)");
                 }
                 summary.forEach((path, data) -> out.printf("%-32s %s%n", path, data));
-                return new Result(hosts, queryResults, summary);
+
+                section(
+                        out,
+                        "Running " + lookupScript + ": a streaming job with a lookup join, live");
+                LookupJoinDemo lookupJoin = new LookupJoinDemo(client);
+                runScript(
+                        SqlScript.substitute(lookupSqlText, Map.of("hosts", hosts)),
+                        out,
+                        lookupJoin);
+                return new Result(
+                        hosts, queryResults, summary, lookupJoin.before(), lookupJoin.after());
             }
         } finally {
             if (server != null) {
@@ -186,17 +202,38 @@ public final class QuickstartDemo {
         }
     }
 
-    /** What one run saw: query rows per SELECT statement and the summary znodes (path to data). */
+    /**
+     * What one run saw: query rows per SELECT statement of the quickstart script, the summary
+     * znodes (path to data), and the lookup join's rows before and after the flag changed.
+     */
     public static final class Result {
         public final String hosts;
         public final Map<String, List<Row>> queryResults;
         public final Map<String, String> summaryZnodes;
+        public final List<Row> lookupRowsBefore;
+        public final List<Row> lookupRowsAfter;
 
-        Result(String hosts, Map<String, List<Row>> queryResults, Map<String, String> summary) {
+        Result(
+                String hosts,
+                Map<String, List<Row>> queryResults,
+                Map<String, String> summary,
+                List<Row> lookupRowsBefore,
+                List<Row> lookupRowsAfter) {
             this.hosts = hosts;
             this.queryResults = Collections.unmodifiableMap(queryResults);
             this.summaryZnodes = Collections.unmodifiableMap(summary);
+            this.lookupRowsBefore = List.copyOf(lookupRowsBefore);
+            this.lookupRowsAfter = List.copyOf(lookupRowsAfter);
         }
+    }
+
+    /**
+     * Consumes the rows of a streaming (unbounded) SELECT of a script and returns those it printed;
+     * closing {@code rows} cancels the job.
+     */
+    interface StreamingQuery {
+        List<Row> consume(List<String> columns, CloseableIterator<Row> rows, PrintStream out)
+                throws Exception;
     }
 
     static CuratorFramework connect(String hosts) throws InterruptedException {
@@ -271,9 +308,12 @@ public final class QuickstartDemo {
     /**
      * Runs the statements like the SQL client does. {@code SET 'key' = 'value'} statements before
      * the first other statement configure the TableEnvironment (that is how {@code
-     * execution.runtime-mode} can be chosen); later ones change its TableConfig.
+     * execution.runtime-mode} can be chosen); later ones change its TableConfig. A SELECT in
+     * streaming mode goes to {@code streamingQuery}, if there is one; every other SELECT is read to
+     * its end.
      */
-    static Map<String, List<Row>> runScript(String sql, PrintStream out) throws Exception {
+    static Map<String, List<Row>> runScript(
+            String sql, PrintStream out, StreamingQuery streamingQuery) throws Exception {
         Map<String, List<Row>> queryResults = new LinkedHashMap<>();
         Configuration settings = new Configuration();
         TableEnvironment tEnv = null;
@@ -314,11 +354,18 @@ public final class QuickstartDemo {
                         result.getJobClient().map(c -> c.getJobID().toString()).orElse(""),
                         (System.nanoTime() - start) / 1_000_000);
             } else if (result.getJobClient().isPresent()) {
+                List<String> columns = result.getResolvedSchema().getColumnNames();
                 List<Row> rows = new ArrayList<>();
                 try (CloseableIterator<Row> it = result.collect()) {
-                    it.forEachRemaining(rows::add);
+                    if (streamingQuery != null
+                            && settings.get(ExecutionOptions.RUNTIME_MODE)
+                                    == RuntimeExecutionMode.STREAMING) {
+                        rows.addAll(streamingQuery.consume(columns, it, out));
+                    } else {
+                        it.forEachRemaining(rows::add);
+                        printTable(columns, rows, out);
+                    }
                 }
-                printTable(result.getResolvedSchema().getColumnNames(), rows, out);
                 queryResults.put(statement, rows);
             } else {
                 out.println("[INFO] Execute statement succeeded.");
@@ -398,16 +445,19 @@ public final class QuickstartDemo {
     static final class Arguments {
         static final String USAGE =
                 "Usage: QuickstartDemo [--hosts <zookeeper connect string>] [--script <file.sql>]"
-                        + " [--seed-only]\n"
+                        + " [--lookup-script <file.sql>] [--seed-only]\n"
                         + "  --hosts   use this ZooKeeper instead of starting an embedded one;\n"
                         + "            the demo replaces its "
                         + ROOT
                         + " tree there\n"
                         + "  --script  the SQL script (default: examples/quickstart.sql)\n"
+                        + "  --lookup-script  the streaming lookup join script, run after it\n"
+                        + "            (default: examples/lookup-join.sql)\n"
                         + "  --seed-only  only seed the tree of --hosts (to run the script elsewhere)";
 
         String hosts;
         Path script;
+        Path lookupScript;
         boolean help;
         boolean seedOnly;
 
@@ -422,6 +472,9 @@ public final class QuickstartDemo {
                     case "--script":
                         a.script = Paths.get(value(args, ++i, arg));
                         break;
+                    case "--lookup-script":
+                        a.lookupScript = Paths.get(value(args, ++i, arg));
+                        break;
                     case "--seed-only":
                         a.seedOnly = true;
                         break;
@@ -433,12 +486,17 @@ public final class QuickstartDemo {
                         throw new IllegalArgumentException("Unknown argument '" + arg + "'.");
                 }
             }
-            a.script = (a.script == null ? defaultScript() : a.script).toAbsolutePath().normalize();
+            a.script = orDefault(a.script, "quickstart.sql");
+            a.lookupScript = orDefault(a.lookupScript, "lookup-join.sql");
             if (a.seedOnly && a.hosts == null) {
                 throw new IllegalArgumentException("--seed-only needs --hosts.");
             }
-            if (!a.help && !a.seedOnly && !Files.isRegularFile(a.script)) {
-                throw new IllegalArgumentException("No SQL script at " + a.script + ".");
+            if (!a.help && !a.seedOnly) {
+                for (Path script : List.of(a.script, a.lookupScript)) {
+                    if (!Files.isRegularFile(script)) {
+                        throw new IllegalArgumentException("No SQL script at " + script + ".");
+                    }
+                }
             }
             return a;
         }
@@ -450,15 +508,17 @@ public final class QuickstartDemo {
             return args[i];
         }
 
-        private static Path defaultScript() {
-            for (String candidate :
-                    new String[] {"examples/quickstart.sql", "../examples/quickstart.sql"}) {
-                Path p = Paths.get(candidate);
-                if (Files.isRegularFile(p)) {
-                    return p;
+        /** The given script, or the one of that name in the repository's examples directory. */
+        private static Path orDefault(Path given, String exampleName) {
+            Path script = given;
+            if (script == null) {
+                script = Paths.get("examples", exampleName);
+                Path fromModule = Paths.get("..", "examples", exampleName);
+                if (!Files.isRegularFile(script) && Files.isRegularFile(fromModule)) {
+                    script = fromModule;
                 }
             }
-            return Paths.get("examples/quickstart.sql");
+            return script.toAbsolutePath().normalize();
         }
     }
 }

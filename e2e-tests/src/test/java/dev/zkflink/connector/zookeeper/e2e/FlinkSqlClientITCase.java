@@ -26,6 +26,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
@@ -46,6 +49,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       --endpoint ... -f script.sql}), against a ZooKeeper test server seeded like the quickstart;
  *       the test checks the znodes the script writes and the rows the client prints.
  *   <li>A {@code SELECT COUNT(*)} runs through the gateway's REST API v3 directly.
+ *   <li>{@code examples/lookup-join.sql} runs through the SQL client too: a streaming lookup join
+ *       that shows a flag changed with a plain client while it runs, and ends by itself.
  * </ul>
  *
  * <p>The processes log to {@code target/flink-e2e/run/log}; a failing test prints the tail of every
@@ -57,6 +62,9 @@ class FlinkSqlClientITCase {
     private static final Duration CLUSTER_START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(60);
+
+    /** The lookup join script runs for about a minute (240 events at 4 a second). */
+    private static final Duration LOOKUP_CLIENT_TIMEOUT = Duration.ofSeconds(150);
 
     private static Path flinkDir;
     private static Path sqlJar;
@@ -318,6 +326,91 @@ class FlinkSqlClientITCase {
     }
 
     /**
+     * {@code examples/lookup-join.sql} as written, in the SQL client: a streaming lookup join that
+     * prints rows while it runs. The test flips {@code checkout/one-click-buy} with a plain client
+     * once the client has printed a row with the old value, sees rows with the new one, and the
+     * query ends by itself after its 240 events.
+     */
+    @Test
+    @Order(5)
+    void lookupJoinScriptSeesAFlagFlipInTheSqlClient() throws Exception {
+        Path script = flink.runDir().resolve("lookup-join.sql");
+        String lookupJoin = Files.readString(lookupJoinScript(), StandardCharsets.UTF_8);
+        Files.writeString(
+                script,
+                "ADD JAR '"
+                        + sqlJar
+                        + "';\n\n"
+                        + SqlScript.substitute(lookupJoin, Map.of("hosts", hosts)),
+                StandardCharsets.UTF_8);
+        String flag = LookupJoinDemo.FLIPPED_PATH;
+        try (CuratorFramework client = QuickstartDemo.connect(hosts)) {
+            client.setData()
+                    .forPath(
+                            flag,
+                            "{\"enabled\":false,\"rollout\":0,\"owner\":\"team-a\"}"
+                                    .getBytes(UTF_8));
+            int version = client.checkExists().forPath(flag).getVersion();
+            String old = String.valueOf(version);
+            String flipped = String.valueOf(version + 1);
+
+            CompletableFuture<LocalFlinkDeployment.ClientRun> run =
+                    CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    return flink.runSqlClient(
+                                            "lookup-join-client",
+                                            List.of("-f", script.toString()),
+                                            LOOKUP_CLIENT_TIMEOUT);
+                                } catch (Exception e) {
+                                    throw new CompletionException(e);
+                                }
+                            });
+            Path out = flink.logDir().resolve("lookup-join-client.out");
+            awaitClientRow(
+                    out,
+                    run,
+                    List.of("checkout", "one-click-buy", "FALSE", "0", old),
+                    "the old value");
+            client.setData().forPath(flag, LookupJoinDemo.FLIPPED_DATA.getBytes(UTF_8));
+            awaitClientRow(
+                    out,
+                    run,
+                    List.of("checkout", "one-click-buy", "TRUE", "100", flipped),
+                    "the new value");
+
+            LocalFlinkDeployment.ClientRun result =
+                    run.get(LOOKUP_CLIENT_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+            String output = withoutAnsi(result.output);
+            System.out.printf(
+                    "SQL client (lookup join) exit code %d:%n%s%n", result.exitCode, output);
+            assertThat(result.exitCode).isZero();
+            assertThat(output).doesNotContain("[ERROR]");
+
+            // One row per event, in order; the flag's rows show the old value, then the new one.
+            List<List<String>> rows =
+                    tableauRows(output).stream()
+                            .filter(r -> r.size() == 7 && r.get(0).equals("+I"))
+                            .collect(Collectors.toList());
+            assertThat(rows).hasSize(240);
+            List<String> states = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                List<String> row = rows.get(i);
+                assertThat(row.get(1)).isEqualTo(String.valueOf(i + 1));
+                if (row.get(3).equals("new-cart-ui")) {
+                    assertThat(row.subList(4, 7)).containsExactly("TRUE", "25", "0");
+                } else {
+                    states.add(String.join(",", row.subList(4, 7)));
+                }
+            }
+            String before = "FALSE,0," + old;
+            String after = "TRUE,100," + flipped;
+            assertThat(states).containsOnly(before, after);
+            assertThat(states.lastIndexOf(before)).isLessThan(states.indexOf(after));
+        }
+    }
+
+    /**
      * The connector's ZooKeeper clients log no warnings or errors in the JobManager (split
      * enumerator) and the TaskManager (readers, sink) of a deployment set up like a distribution.
      *
@@ -332,7 +425,7 @@ class FlinkSqlClientITCase {
      * true} in the Flink configuration, the lines are gone.
      */
     @Test
-    @Order(5)
+    @Order(6)
     void zooKeeperClientsLogNoWarningsInTheCluster() throws Exception {
         List<String> problems = new ArrayList<>();
         for (String process : List.of("jobmanager", "taskmanager")) {
@@ -372,6 +465,47 @@ class FlinkSqlClientITCase {
         }
         assertThat(jars).as("the SQL jar copied into " + dir).hasSize(1);
         return jars.get(0).toAbsolutePath();
+    }
+
+    /** Waits, bounded, until the running client has printed a row ending with {@code cells}. */
+    private static void awaitClientRow(
+            Path out,
+            CompletableFuture<LocalFlinkDeployment.ClientRun> run,
+            List<String> cells,
+            String what)
+            throws Exception {
+        long deadline = System.nanoTime() + STATEMENT_TIMEOUT.toNanos();
+        while (true) {
+            // The client's JVM creates the file when it starts.
+            String output =
+                    Files.exists(out)
+                            ? withoutAnsi(Files.readString(out, StandardCharsets.UTF_8))
+                            : "";
+            if (tableauRows(output).stream()
+                    .anyMatch(r -> r.size() == 7 && r.subList(2, 7).equals(cells))) {
+                return;
+            }
+            assertThat(run.isDone())
+                    .as("the SQL client ended before it printed %s: %s", what, output)
+                    .isFalse();
+            assertThat(System.nanoTime())
+                    .as("the SQL client printed %s within %s: %s", what, STATEMENT_TIMEOUT, output)
+                    .isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static String withoutAnsi(String text) {
+        return text.replaceAll("\u001B\\[[0-9;]*[A-Za-z]", "");
+    }
+
+    private static Path lookupJoinScript() {
+        Path script =
+                Paths.get(
+                        System.getProperty(
+                                "quickstart.lookup.script", "../examples/lookup-join.sql"));
+        assertThat(script).as("the lookup join script of the repository").isRegularFile();
+        return script;
     }
 
     private static Path quickstartScript() {

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,7 +56,9 @@ class QuickstartITCase {
                                 System.getProperty("java.class.path"),
                                 QuickstartDemo.class.getName(),
                                 "--script",
-                                script().toString())
+                                script().toString(),
+                                "--lookup-script",
+                                lookupScript().toString())
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile())
                         .start();
@@ -72,6 +76,23 @@ class QuickstartITCase {
                 .contains("{\"flag_count\":4,\"enabled_count\":3,\"avg_rollout\":56.7}")
                 .contains("{\"flag_count\":2,\"enabled_count\":2,\"avg_rollout\":55.0}")
                 .contains("Quickstart finished.");
+
+        // The lookup join: the flag's old value in a row printed before the flip, the new value
+        // (and the node's new version) in a row printed after it.
+        int flip = output.indexOf("setData " + LookupJoinDemo.FLIPPED_PATH);
+        assertThat(flip).as("the demo flips the flag").isPositive();
+        Matcher before =
+                Pattern.compile(
+                                "\\| \\d+ +\\| checkout +\\| one-click-buy +\\| false +\\| 0 +\\| 0 +\\|")
+                        .matcher(output);
+        assertThat(before.find()).as("a row with the old value").isTrue();
+        assertThat(before.start()).as("the old value is printed before the flip").isLessThan(flip);
+        Matcher after =
+                Pattern.compile(
+                                "\\| \\d+ +\\| checkout +\\| one-click-buy +\\| true +\\| 100 +\\| 1 +\\|")
+                        .matcher(output);
+        assertThat(after.find()).as("a row with the new value").isTrue();
+        assertThat(after.start()).as("the new value is printed after the flip").isGreaterThan(flip);
     }
 
     @Test
@@ -86,7 +107,8 @@ class QuickstartITCase {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         QuickstartDemo.Result result;
         try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-            result = QuickstartDemo.run(zooKeeper.getConnectString(), script(), out);
+            result =
+                    QuickstartDemo.run(zooKeeper.getConnectString(), script(), lookupScript(), out);
         }
         String output = buffer.toString(StandardCharsets.UTF_8);
         System.out.println(output);
@@ -113,6 +135,44 @@ class QuickstartITCase {
                         Arrays.asList("checkout", 3L, 2L, 62.5),
                         Arrays.asList("payments", 4L, 3L, 56.7),
                         Arrays.asList("search", 2L, 2L, 55.0));
+
+        assertLookupJoinRows(result);
+    }
+
+    /**
+     * The lookup join's rows: one per event, in order; checkout/new-cart-ui as seeded throughout;
+     * checkout/one-click-buy off before the flip, and after it the old value for at most the rows
+     * already under way, then only the new value.
+     */
+    private static void assertLookupJoinRows(QuickstartDemo.Result result) {
+        List<Row> all = new ArrayList<>(result.lookupRowsBefore);
+        all.addAll(result.lookupRowsAfter);
+        for (int i = 0; i < all.size(); i++) {
+            assertThat(all.get(i).getField(0)).as("event ids in order").isEqualTo(i + 1L);
+        }
+        List<Object> oldValue = Arrays.asList(false, 0, 0);
+        List<Object> newValue = Arrays.asList(true, 100, 1);
+        assertThat(fields(result.lookupRowsBefore))
+                .containsExactly(
+                        Arrays.asList(1L, "checkout", "new-cart-ui", true, 25, 0),
+                        Arrays.asList(2L, "checkout", "one-click-buy", false, 0, 0),
+                        Arrays.asList(3L, "checkout", "new-cart-ui", true, 25, 0),
+                        Arrays.asList(4L, "checkout", "one-click-buy", false, 0, 0));
+
+        List<List<Object>> states = new ArrayList<>();
+        for (List<Object> row : fields(result.lookupRowsAfter)) {
+            if (row.get(2).equals("new-cart-ui")) {
+                assertThat(row.subList(3, 6)).isEqualTo(Arrays.asList(true, 25, 0));
+            } else {
+                assertThat(row.get(2)).isEqualTo(LookupJoinDemo.FLIPPED_FLAG);
+                states.add(row.subList(3, 6));
+            }
+        }
+        assertThat(states).isSubsetOf(oldValue, newValue);
+        assertThat(states.subList(states.indexOf(newValue), states.size()))
+                .as("once the new value shows, it stays")
+                .containsOnly(newValue)
+                .hasSize(LookupJoinDemo.CHANGED_ROWS_AFTER);
     }
 
     private static Path script() {
@@ -123,20 +183,33 @@ class QuickstartITCase {
         return script;
     }
 
+    private static Path lookupScript() {
+        Path script =
+                Paths.get(
+                        System.getProperty(
+                                "quickstart.lookup.script", "../examples/lookup-join.sql"));
+        assertThat(script).as("the lookup join script of the repository").isRegularFile();
+        return script;
+    }
+
     private static List<List<Object>> rowsOf(QuickstartDemo.Result result, String fromClause) {
         List<Map.Entry<String, List<Row>>> matches =
                 result.queryResults.entrySet().stream()
                         .filter(e -> e.getKey().contains(fromClause))
                         .collect(Collectors.toList());
         assertThat(matches).as("SELECT statements " + fromClause).hasSize(1);
-        List<List<Object>> rows = new ArrayList<>();
-        for (Row row : matches.get(0).getValue()) {
+        return fields(matches.get(0).getValue());
+    }
+
+    private static List<List<Object>> fields(List<Row> rows) {
+        List<List<Object>> result = new ArrayList<>();
+        for (Row row : rows) {
             List<Object> fields = new ArrayList<>();
             for (int i = 0; i < row.getArity(); i++) {
                 fields.add(row.getField(i));
             }
-            rows.add(fields);
+            result.add(fields);
         }
-        return rows;
+        return result;
     }
 }
