@@ -61,6 +61,45 @@ final class PlainClientAnchors {
         return bytes.get();
     }
 
+    /** Reads {@code paths} in order, one blocking getData at a time; returns the data bytes. */
+    static long getDataEach(ZooKeeper zk, List<String> paths) throws Exception {
+        long bytes = 0;
+        for (String path : paths) {
+            bytes += zk.getData(path, false, null).length;
+        }
+        return bytes;
+    }
+
+    /**
+     * Reads {@code paths} in order with async getData, at most {@code inFlight} unanswered; returns
+     * the data bytes. Fails if any read failed.
+     */
+    static long getDataPipelined(ZooKeeper zk, List<String> paths, int inFlight) throws Exception {
+        AtomicLong bytes = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        Semaphore window = new Semaphore(inFlight);
+        CountDownLatch done = new CountDownLatch(paths.size());
+        AsyncCallback.DataCallback cb =
+                (rc, path, ctx, data, stat) -> {
+                    if (rc == KeeperException.Code.OK.intValue()) {
+                        bytes.addAndGet(data.length);
+                    } else {
+                        errors.incrementAndGet();
+                    }
+                    window.release();
+                    done.countDown();
+                };
+        for (String path : paths) {
+            window.acquire();
+            zk.getData(path, false, cb, null);
+        }
+        done.await();
+        if (errors.get() > 0) {
+            throw new IllegalStateException(errors.get() + " async getData failed");
+        }
+        return bytes.get();
+    }
+
     /** Lists every parent, then reads the children in multi reads of 100 getData each. */
     static long readMulti(ZooKeeper zk, List<String> parents) throws Exception {
         long bytes = 0;

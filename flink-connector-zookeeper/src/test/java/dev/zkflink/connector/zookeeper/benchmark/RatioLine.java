@@ -43,6 +43,24 @@ final class RatioLine {
                 median >= goal ? "met (median)" : "MISSED (median)");
     }
 
+    /**
+     * {@code ratio per run 0.71 0.69 0.80 | min 0.69 median 0.71 max 0.80}, for a ratio without a
+     * goal.
+     */
+    static String withoutGoal(double[] ratios) {
+        StringBuilder runs = new StringBuilder();
+        for (double r : ratios) {
+            runs.append(String.format(Locale.ROOT, " %.2f", r));
+        }
+        return String.format(
+                Locale.ROOT,
+                "ratio per run%s | min %.2f median %.2f max %.2f",
+                runs,
+                min(ratios),
+                median(ratios),
+                max(ratios));
+    }
+
     static String rates(double[] perSecond) {
         return String.format(
                 Locale.ROOT,
