@@ -153,6 +153,17 @@ public final class LookupKeyPlan implements Serializable {
      */
     @Nullable
     public String subtreeOf(RowData key) {
+        String candidate = candidateOf(key);
+        return candidate == null || !isValid(candidate) ? null : candidate;
+    }
+
+    /**
+     * {@link #subtreeOf} without the full path validation: the cheap checks only (NULL, empty,
+     * {@code '/'} where it cannot be). Whatever it returns for a key that cannot name a node is
+     * never in a cache, so a cache is asked first and {@link #isValid} only on a miss.
+     */
+    @Nullable
+    String candidateOf(RowData key) {
         if (prefixKeyIndexes.length == 0) {
             return "";
         }
@@ -165,16 +176,15 @@ public final class LookupKeyPlan implements Serializable {
             if (relative.isEmpty() || relative.startsWith("/") || relative.endsWith("/")) {
                 return null;
             }
-            return validPath(relative) ? relative : null;
+            return relative;
+        }
+        if (prefixKeyIndexes.length == 1) {
+            return levelName(key, prefixKeyIndexes[0]);
         }
         StringBuilder sb = new StringBuilder();
         for (int level = 0; level < prefixKeyIndexes.length; level++) {
-            int k = prefixKeyIndexes[level];
-            if (key.isNullAt(k)) {
-                return null;
-            }
-            String name = key.getString(k).toString();
-            if (name.isEmpty() || name.indexOf('/') >= 0) {
+            String name = levelName(key, prefixKeyIndexes[level]);
+            if (name == null) {
                 return null;
             }
             if (level > 0) {
@@ -182,8 +192,21 @@ public final class LookupKeyPlan implements Serializable {
             }
             sb.append(name);
         }
-        String relative = sb.toString();
-        return validPath(relative) ? relative : null;
+        return sb.toString();
+    }
+
+    @Nullable
+    private static String levelName(RowData key, int k) {
+        if (key.isNullAt(k)) {
+            return null;
+        }
+        String name = key.getString(k).toString();
+        return name.isEmpty() || name.indexOf('/') >= 0 ? null : name;
+    }
+
+    /** Whether a {@link #candidateOf candidate} is a valid ZooKeeper path below the root. */
+    boolean isValid(String candidate) {
+        return candidate.isEmpty() || validPath(candidate);
     }
 
     private boolean validPath(String relative) {

@@ -118,16 +118,20 @@ final class ZooKeeperLookups implements AutoCloseable {
     }
 
     Collection<RowData> lookup(RowData key) throws IOException {
-        String subtree = table.keys.subtreeOf(key);
+        // A key that cannot name a node matches nothing; it is never in a cache, so the full
+        // path validation runs only before a read.
+        String subtree = table.keys.candidateOf(key);
         if (subtree == null) {
-            return Collections.emptyList(); // a key value that cannot name a node
+            return Collections.emptyList();
         }
         boolean fullKey = table.keys.isFullKey();
         if (full != null) {
             return counted(table.matching(key, full.get().lookup(subtree, fullKey)));
         }
         if (partial == null) {
-            return table.matching(key, table.decodeAll(reader.read(subtree, fullKey)));
+            return table.keys.isValid(subtree)
+                    ? table.matching(key, table.decodeAll(reader.read(subtree, fullKey)))
+                    : Collections.emptyList();
         }
         WatchedPartialCache cache = partial.get();
         List<RowData> cached = cache.get(subtree);
@@ -136,6 +140,9 @@ final class ZooKeeperLookups implements AutoCloseable {
             return table.matching(key, cached);
         }
         misses.inc();
+        if (!table.keys.isValid(subtree)) {
+            return Collections.emptyList();
+        }
         long epoch = cache.beginLoad(subtree);
         List<RowData> read = null;
         long started = System.currentTimeMillis();
@@ -153,8 +160,13 @@ final class ZooKeeperLookups implements AutoCloseable {
     }
 
     CompletableFuture<Collection<RowData>> lookupAsync(RowData key) {
-        String subtree = table.keys.subtreeOf(key);
+        String subtree = table.keys.candidateOf(key);
         if (subtree == null) {
+            return CompletableFuture.completedFuture(Collections.emptyList());
+        }
+        if (full == null
+                && (partial == null || partial.get().get(subtree) == null)
+                && !table.keys.isValid(subtree)) {
             return CompletableFuture.completedFuture(Collections.emptyList());
         }
         boolean fullKey = table.keys.isFullKey();
