@@ -235,6 +235,43 @@ class ZooKeeperLookupErrorsITCase extends ZooKeeperTableTestBase {
         assertThat(SharedLookupCachesProbe.openCaches()).as("closed with the job").isZero();
     }
 
+    /**
+     * A PARTIAL cache's loads read on the session its watch is on, even with one session per
+     * subtask: on another session a load could read an older server state after the event.
+     */
+    @Test
+    void partialCacheLoadsReadOnTheSessionOfItsWatch() throws Exception {
+        String root = newRoot("lookup-partial-session");
+        for (int i = 0; i < 20; i++) {
+            trees.put(root + "/k" + i, "v" + i);
+        }
+        int sessionsBefore = ServerStats.sessions(server.getPort()).size();
+        String[] keys =
+                IntStream.range(0, 500).mapToObj(i -> "k" + (i % 20)).toArray(String[]::new);
+        TableResult result =
+                env(
+                                2,
+                                with(
+                                        root,
+                                        "'lookup.cache' = 'PARTIAL'",
+                                        "'lookup.partial-cache.max-rows' = '100'",
+                                        "'connection.shared-session' = 'false'"),
+                                keys)
+                        .executeSql(JOIN);
+        int rows = 0;
+        try (CloseableIterator<Row> it = result.collect()) {
+            while (it.hasNext()) {
+                it.next();
+                if (rows++ == 0) {
+                    assertThat(ServerStats.sessions(server.getPort()).size() - sessionsBefore)
+                            .as("sessions of 2 lookup subtasks with one shared PARTIAL cache")
+                            .isEqualTo(1);
+                }
+            }
+        }
+        assertThat(rows).isEqualTo(500);
+    }
+
     private static Throwable catchFailure(TableResult result) {
         try (CloseableIterator<Row> it = result.collect()) {
             return catchFailure(it);

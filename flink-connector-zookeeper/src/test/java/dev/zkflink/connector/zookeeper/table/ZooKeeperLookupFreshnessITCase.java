@@ -19,6 +19,7 @@ import org.apache.flink.util.CloseableIterator;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.KeeperException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,7 +84,8 @@ class ZooKeeperLookupFreshnessITCase {
 
             trees.put(job.flag("dark-mode"), "{\"enabled\":false}");
             job.assertFresh("off", "off");
-            trees.put(job.flag("new-flag"), "{\"enabled\":true}"); // was a cached miss
+            job.awaitRow("new-flag", null, null, FRESH_MS); // caches the miss
+            trees.put(job.flag("new-flag"), "{\"enabled\":true}");
             job.awaitRow("new-flag", "on", "on", FRESH_MS);
             trees.client().delete().forPath(job.flag("dark-mode"));
             job.assertFresh(null, null);
@@ -173,10 +175,27 @@ class ZooKeeperLookupFreshnessITCase {
                 InstanceSpec leader = ServerStats.leaderOf(cluster);
                 assertThat(leader).as("the ensemble's leader").isNotNull();
                 assertThat(cluster.killServer(leader)).isTrue();
-                clusterTrees.put(job.flag("dark-mode"), "{\"enabled\":false}");
+                putDuringElection(clusterTrees, job.flag("dark-mode"), "{\"enabled\":false}");
                 job.awaitRow("dark-mode", "off", "off", 60_000);
                 clusterTrees.put(job.flag("dark-mode"), "{\"enabled\":true}");
                 job.assertFresh("on", "on");
+            }
+        }
+    }
+
+    /** The test's own write, retried while the remaining servers elect a new leader. */
+    private static void putDuringElection(ZooKeeperTrees trees, String path, String data)
+            throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (true) {
+            try {
+                trees.put(path, data);
+                return;
+            } catch (KeeperException.ConnectionLossException e) {
+                assertThat(System.currentTimeMillis())
+                        .as("write after the leader kill")
+                        .isLessThan(deadline);
+                Thread.sleep(100);
             }
         }
     }
@@ -256,7 +275,10 @@ class ZooKeeperLookupFreshnessITCase {
 
         private Row probe(String flag) throws Exception {
             String id = String.format("e-%06d", ++events);
-            trees.put(root + "/events/" + id, "{\"service\":\"svc-a\",\"flag\":\"" + flag + "\"}");
+            putDuringElection(
+                    trees,
+                    root + "/events/" + id,
+                    "{\"service\":\"svc-a\",\"flag\":\"" + flag + "\"}");
             while (true) {
                 Row row = rows.next(); // every event yields exactly one row (left joins)
                 if (id.equals(row.getField(0))) {

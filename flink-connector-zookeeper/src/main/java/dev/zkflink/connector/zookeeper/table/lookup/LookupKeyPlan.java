@@ -13,6 +13,7 @@ import javax.annotation.Nullable;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -204,9 +205,13 @@ public final class LookupKeyPlan implements Serializable {
         return name.isEmpty() || name.indexOf('/') >= 0 ? null : name;
     }
 
-    /** Whether a {@link #candidateOf candidate} is a valid ZooKeeper path below the root. */
+    /**
+     * Whether a {@link #candidateOf candidate} is a valid ZooKeeper path below the root, and not in
+     * ZooKeeper's own {@code /zookeeper} subtree when the root is {@code /}.
+     */
     boolean isValid(String candidate) {
-        return candidate.isEmpty() || validPath(candidate);
+        return candidate.isEmpty()
+                || (validPath(candidate) && layout.relativeOf(layout.absolute(candidate)) != null);
     }
 
     private boolean validPath(String relative) {
@@ -250,7 +255,9 @@ public final class LookupKeyPlan implements Serializable {
                 return false; // '=' with NULL is never true
             }
             Object actual = residualRowGetters[i].getFieldOrNull(row);
-            if (!Objects.equals(expected, actual)) {
+            if (!(expected instanceof byte[] && actual instanceof byte[]
+                    ? Arrays.equals((byte[]) expected, (byte[]) actual)
+                    : Objects.equals(expected, actual))) {
                 return false;
             }
         }

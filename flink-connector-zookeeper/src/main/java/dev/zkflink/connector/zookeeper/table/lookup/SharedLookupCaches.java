@@ -7,14 +7,18 @@ import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * One lookup cache per lookup join per TaskManager (per classloader: in Flink, per job and
  * TaskManager), shared by the join's subtasks there, like the session and the watch it uses. The
- * first subtask opens it, the last one closes it. A FULL cache that failed is replaced by the next
- * subtask that opens, so a restarted task starts from a fresh load.
+ * first subtask opens it, outside the registry's lock (opening waits for the connection and the
+ * watch), while the others wait for it; the last one closes it. A FULL cache that failed is
+ * replaced by the next subtask that opens, so a restarted task starts from a fresh load.
  */
 final class SharedLookupCaches {
     private static final Logger LOG = LoggerFactory.getLogger(SharedLookupCaches.class);
@@ -59,32 +63,48 @@ final class SharedLookupCaches {
             ZooKeeperLookupTable table, String kind, Opener<T> opener, Check<T> check)
             throws Exception {
         String key = kind + ":" + table.cacheId;
+        Shared shared;
+        boolean opens = false;
         synchronized (CACHES) {
-            Shared shared = CACHES.get(key);
-            if (shared != null && check.failed((T) shared.cache)) {
+            shared = CACHES.get(key);
+            if (shared != null && shared.isOpen() && check.failed((T) shared.cache)) {
                 CACHES.remove(key); // its current holders still close it
                 shared = null;
             }
             if (shared == null) {
-                ZooKeeperClientLease lease =
+                shared = new Shared(key);
+                CACHES.put(key, shared);
+                opens = true;
+            }
+            shared.holders++;
+        }
+        if (opens) {
+            ZooKeeperClientLease lease = null;
+            try {
+                lease =
                         SharedZooKeeperClients.acquire(
                                 SharedZooKeeperClients.Role.READER,
                                 table.read.getConnection(),
                                 ZooKeeperLimits.readerResponseLimit(
                                         table.read.getConnection().getJuteMaxBuffer()));
-                T cache;
-                try {
-                    cache = opener.open(lease);
-                } catch (Exception e) {
+                shared.opened(opener.open(lease), lease);
+            } catch (Exception e) {
+                if (lease != null) {
                     lease.close();
-                    throw e;
                 }
-                shared = new Shared(key, cache, lease);
-                CACHES.put(key, shared);
+                shared.failed(e);
+                release(shared);
+                throw e;
             }
-            shared.holders++;
-            return new Handle<>(shared);
+        } else {
+            try {
+                shared.ready.get(); // the opener's wait is bounded by its timeouts
+            } catch (ExecutionException e) {
+                release(shared);
+                throw new IOException("Opening the shared lookup cache failed", e.getCause());
+            }
         }
+        return new Handle<>(shared);
     }
 
     private static void release(Shared shared) {
@@ -95,6 +115,9 @@ final class SharedLookupCaches {
             if (CACHES.get(shared.key) == shared) {
                 CACHES.remove(shared.key);
             }
+        }
+        if (!shared.isOpen()) {
+            return;
         }
         try {
             shared.cache.close();
@@ -107,14 +130,27 @@ final class SharedLookupCaches {
 
     private static final class Shared {
         final String key;
-        final AutoCloseable cache;
-        final ZooKeeperClientLease lease;
+        final CompletableFuture<Void> ready = new CompletableFuture<>();
+        volatile AutoCloseable cache;
+        volatile ZooKeeperClientLease lease;
         int holders;
 
-        Shared(String key, AutoCloseable cache, ZooKeeperClientLease lease) {
+        Shared(String key) {
             this.key = key;
+        }
+
+        void opened(AutoCloseable cache, ZooKeeperClientLease lease) {
             this.cache = cache;
             this.lease = lease;
+            ready.complete(null);
+        }
+
+        void failed(Exception e) {
+            ready.completeExceptionally(e);
+        }
+
+        boolean isOpen() {
+            return ready.isDone() && !ready.isCompletedExceptionally();
         }
     }
 
@@ -130,6 +166,11 @@ final class SharedLookupCaches {
         @SuppressWarnings("unchecked")
         T get() {
             return (T) shared.cache;
+        }
+
+        /** The cache's own session: the one its watch is on. */
+        ZooKeeperClientLease lease() {
+            return shared.lease;
         }
 
         @Override

@@ -6,6 +6,7 @@ import org.apache.flink.table.data.RowData;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
+import com.google.common.cache.RemovalNotification;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
@@ -25,9 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Races.</b> A read that was under way when an event for its subtree arrived may have seen
  * the old state; it is returned but not cached. Loads register before they read and are checked
- * (under the same per-key lock the event handler takes) before they are cached. Events and replies
- * of one session arrive in order, so a reply that reflects a change is cached only after the
- * change's event, and a reply from before it is either poisoned or invalidated.
+ * (under the same per-key lock the event handler takes) before they are cached. Loads read on the
+ * cache's own session, the one its watch is on: the server sends a change's event before any reply
+ * that reflects the change, so a reply from before a change is either poisoned (the event came
+ * while the load was registered) or dropped by the event (it came after the put).
  *
  * <p><b>Connection.</b> While disconnected, entries are still served (their freshness is then
  * unknown) but nothing new is cached. Once reconnected and the watch is confirmed on the session,
@@ -38,12 +40,15 @@ final class WatchedPartialCache implements AutoCloseable {
     private final Cache<String, List<RowData>> rows;
     private final ConcurrentHashMap<String, Loads> loads = new ConcurrentHashMap<>();
     private final AtomicLong epoch = new AtomicLong();
+    private final AtomicLong cachedRows = new AtomicLong();
     private final LookupWatch watch;
 
     private WatchedPartialCache(ZooKeeperLookupTable table, @Nullable LookupWatch watch) {
         this.table = table;
         ZooKeeperLookupOptions o = table.lookup;
-        CacheBuilder<Object, Object> b = CacheBuilder.newBuilder();
+        // One segment: Guava splits 'maximumWeight' over its segments and refuses an entry
+        // heavier than a segment's share, which would silently never cache a large subtree.
+        CacheBuilder<Object, Object> b = CacheBuilder.newBuilder().concurrencyLevel(1);
         if (o.getExpireAfterAccess() != null) {
             b.expireAfterAccess(o.getExpireAfterAccess().toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -55,7 +60,11 @@ final class WatchedPartialCache implements AutoCloseable {
             b.maximumWeight(o.getMaxRows())
                     .weigher((String k, List<RowData> v) -> Math.max(1, v.size()));
         }
-        this.rows = b.build();
+        this.rows =
+                b.removalListener(
+                                (RemovalNotification<String, List<RowData>> n) ->
+                                        cachedRows.addAndGet(-n.getValue().size()))
+                        .build();
         this.watch = watch;
     }
 
@@ -65,7 +74,8 @@ final class WatchedPartialCache implements AutoCloseable {
         if (!table.lookup.isWatch()) {
             return new WatchedPartialCache(table, null);
         }
-        LookupWatch watch = new LookupWatch(table, lease);
+        LookupWatch watch =
+                new LookupWatch(table, lease, table.lookup.getMaxRetries(), "lookup.max-retries");
         WatchedPartialCache cache = new WatchedPartialCache(table, watch);
         watch.start(cache::onEvent, cache::onConnectionState, cache::onWatchConfirmed);
         return cache;
@@ -76,8 +86,9 @@ final class WatchedPartialCache implements AutoCloseable {
         return rows.getIfPresent(subtree);
     }
 
+    /** Rows held (a subtree entry counts its rows; a cached miss none). */
     long size() {
-        return rows.size();
+        return cachedRows.get();
     }
 
     LookupWatch watch() {
@@ -110,6 +121,7 @@ final class WatchedPartialCache implements AutoCloseable {
                                     && startEpoch == epoch.get()
                                     && (watch == null || watch.isLive());
                     if (fresh && (!read.isEmpty() || table.lookup.isCacheMissingKey())) {
+                        cachedRows.addAndGet(read.size());
                         rows.put(k, read);
                         if (startEpoch != epoch.get()) {
                             // A reconnect raced the put (its invalidateAll may have run first).

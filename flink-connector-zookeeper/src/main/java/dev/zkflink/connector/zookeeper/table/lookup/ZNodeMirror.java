@@ -33,7 +33,9 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,12 +69,21 @@ final class ZNodeMirror implements AutoCloseable {
     /** Reads per batch of the walk and of dirty nodes; dirty nodes are read between batches. */
     private static final int CHUNK = 1000;
 
+    /** How often an idle mirror checks that its watch is live. */
+    private static final long WATCH_CHECK_MS = 1000;
+
     private final ZooKeeperLookupTable table;
     private final ZNodeTreeLayout layout;
     private final ZooKeeperClientLease lease;
     private final ZooKeeperConnectionOptions connection;
     private final ZNodeBatchReader reader;
-    private final ConcurrentSkipListMap<String, Entry> entries = new ConcurrentSkipListMap<>();
+
+    /**
+     * Rows by path relative to the root: a hash map when every lookup names one node, a sorted map
+     * when lookups read subtrees (a range of it).
+     */
+    private final Map<String, Entry> entries;
+
     private final AtomicLong rows = new AtomicLong();
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private final Thread thread;
@@ -107,8 +118,14 @@ final class ZNodeMirror implements AutoCloseable {
                                 ZooKeeperLimits.readerResponseLimit(connection.getJuteMaxBuffer()),
                                 new ZooKeeperWakeUp())
                         .withRetries(connection.getMaxRetries(), "connection.max-retries");
-        this.watch = table.lookup.isWatch() ? new LookupWatch(table, lease) : null;
+        this.watch =
+                table.lookup.isWatch()
+                        ? new LookupWatch(
+                                table, lease, connection.getMaxRetries(), "connection.max-retries")
+                        : null;
         this.trigger = table.lookup.isWatch() ? null : table.lookup.getReloadTrigger();
+        this.entries =
+                table.keys.isFullKey() ? new ConcurrentHashMap<>() : new ConcurrentSkipListMap<>();
         this.thread = new Thread(this::run, "zookeeper-lookup-mirror " + layout.getRootPath());
         thread.setDaemon(true);
     }
@@ -170,7 +187,9 @@ final class ZNodeMirror implements AutoCloseable {
         Collection<Entry> range =
                 subtree.isEmpty()
                         ? entries.values()
-                        : entries.subMap(subtree + "/", subtree + "0").values();
+                        : ((NavigableMap<String, Entry>) entries)
+                                .subMap(subtree + "/", subtree + "0")
+                                .values();
         List<RowData> out = new ArrayList<>();
         for (Entry e : range) {
             if (e.row != null) {
@@ -207,7 +226,8 @@ final class ZNodeMirror implements AutoCloseable {
                 List<String> toRead;
                 synchronized (lock) {
                     while (!closed && !resyncRequested && dirty.isEmpty()) {
-                        lock.wait();
+                        lock.wait(WATCH_CHECK_MS);
+                        checkWatch();
                     }
                     resync = resyncRequested;
                     resyncRequested = false;
@@ -230,6 +250,31 @@ final class ZNodeMirror implements AutoCloseable {
                 loaded.completeExceptionally(t);
                 failReloads(t);
             }
+        }
+    }
+
+    /**
+     * A re-watch that failed (for example NoAuth after the root's ACL changed) is tried again; if
+     * the watch stays down while the client is connected, the cache fails instead of serving rows
+     * that nothing keeps current.
+     */
+    private void checkWatch() throws IOException {
+        if (watch == null || watch.isLive()) {
+            return;
+        }
+        watch.rewatchIfNeeded();
+        long down = watch.notLiveWhileConnectedMillis();
+        long bound =
+                connection.getSessionTimeout().toMillis()
+                        + connection.getConnectionTimeout().toMillis();
+        if (down > bound) {
+            throw new IOException(
+                    String.format(
+                            "The watch on '%s' that keeps the FULL lookup cache current could not"
+                                    + " be added again for %d ms while connected (see the"
+                                    + " warnings before this). Set 'lookup.cache.watch' = 'false'"
+                                    + " to reload instead.",
+                            layout.getRootPath(), down));
         }
     }
 
@@ -352,12 +397,20 @@ final class ZNodeMirror implements AutoCloseable {
         if (old != null
                 && old.czxid == stat.getCzxid()
                 && old.mzxid == stat.getMzxid()
+                && old.aversion == stat.getAversion()
                 && (!table.trackChildren || old.pzxid == stat.getPzxid())) {
             old.generation = gen;
             return;
         }
         RowData row = table.decode(new ZNodeRecord(relative, path, data, stat));
-        Entry fresh = new Entry(stat.getCzxid(), stat.getMzxid(), stat.getPzxid(), row, gen);
+        Entry fresh =
+                new Entry(
+                        stat.getCzxid(),
+                        stat.getMzxid(),
+                        stat.getPzxid(),
+                        stat.getAversion(),
+                        row,
+                        gen);
         Entry replaced = entries.put(relative, fresh);
         rows.addAndGet((row != null ? 1 : 0) - (replaced != null && replaced.row != null ? 1 : 0));
     }
@@ -388,21 +441,24 @@ final class ZNodeMirror implements AutoCloseable {
         if (relative == null || relative.isEmpty()) {
             return;
         }
-        if (!table.pathFilter.mayLeadTo(relative)) {
-            return; // outside the filters pushed into the table
+        List<String> targets = new ArrayList<>(2);
+        int depth = ZNodeLookupReader.depthOf(relative);
+        if (layout.getKeyMode() == KeyMode.RELATIVE_PATH) {
+            targets.add(relative);
+            String parent = parentOf(relative);
+            if (table.trackChildren && parent != null) {
+                targets.add(parent); // its num-children, cversion and pzxid changed
+            }
+        } else if (layout.isRow(depth)) {
+            targets.add(relative);
+        } else if (table.trackChildren && !layout.mayHaveRowsBelow(depth - 1)) {
+            targets.add(ancestorAtRowDepth(relative, depth));
         }
         synchronized (lock) {
-            int depth = ZNodeLookupReader.depthOf(relative);
-            if (layout.getKeyMode() == KeyMode.RELATIVE_PATH) {
-                dirty.add(relative);
-                String parent = parentOf(relative);
-                if (table.trackChildren && parent != null) {
-                    dirty.add(parent);
+            for (String target : targets) {
+                if (table.pathFilter.accepts(target)) { // the filters pushed into the table
+                    dirty.add(target);
                 }
-            } else if (layout.isRow(depth)) {
-                dirty.add(relative);
-            } else if (table.trackChildren && !layout.mayHaveRowsBelow(depth - 1)) {
-                dirty.add(ancestorAtRowDepth(relative, depth));
             }
             lock.notifyAll();
         }
@@ -495,13 +551,21 @@ final class ZNodeMirror implements AutoCloseable {
         final long czxid;
         final long mzxid;
         final long pzxid;
+        final int aversion;
         @Nullable final RowData row;
         long generation;
 
-        Entry(long czxid, long mzxid, long pzxid, @Nullable RowData row, long generation) {
+        Entry(
+                long czxid,
+                long mzxid,
+                long pzxid,
+                int aversion,
+                @Nullable RowData row,
+                long generation) {
             this.czxid = czxid;
             this.mzxid = mzxid;
             this.pzxid = pzxid;
+            this.aversion = aversion;
             this.row = row;
             this.generation = generation;
         }

@@ -15,6 +15,8 @@ import org.apache.flink.table.connector.source.lookup.LookupOptions.LookupCacheT
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.functions.FunctionContext;
 
+import org.apache.curator.framework.CuratorFramework;
+
 import javax.annotation.Nullable;
 
 import java.io.IOException;
@@ -53,6 +55,15 @@ final class ZooKeeperLookups implements AutoCloseable {
         LookupCacheType cache = table.lookup.getCache();
         if (cache == LookupCacheType.FULL) {
             full = SharedLookupCaches.full(table);
+            registerMetrics(context.getMetricGroup());
+            return;
+        }
+        CuratorFramework client;
+        if (cache == LookupCacheType.PARTIAL) {
+            // Loads read on the cache's own session, the one its watch is on: only there do a
+            // change's event and the replies that reflect it arrive in order.
+            partial = SharedLookupCaches.partial(table);
+            client = partial.lease().client();
         } else {
             lease =
                     SharedZooKeeperClients.acquire(
@@ -65,27 +76,21 @@ final class ZooKeeperLookups implements AutoCloseable {
                     table.read.getConnection(),
                     lease.acquiredAtMillis(),
                     ZooKeeperWakeUp.NEVER);
-            int retries = table.lookup.getMaxRetries();
-            if (async) {
-                asyncReader =
-                        new ZNodeAsyncLookupReader(
-                                lease.client(),
-                                table.read.getConnection(),
-                                table.layout,
-                                table.pathFilter,
-                                retries);
-            } else {
-                reader =
-                        new ZNodeLookupReader(
-                                lease.client(),
-                                table.read,
-                                table.layout,
-                                table.pathFilter,
-                                retries);
-            }
-            if (cache == LookupCacheType.PARTIAL) {
-                partial = SharedLookupCaches.partial(table);
-            }
+            client = lease.client();
+        }
+        int retries = table.lookup.getMaxRetries();
+        if (async) {
+            asyncReader =
+                    new ZNodeAsyncLookupReader(
+                            client,
+                            table.read.getConnection(),
+                            table.layout,
+                            table.pathFilter,
+                            retries);
+        } else {
+            reader =
+                    new ZNodeLookupReader(
+                            client, table.read, table.layout, table.pathFilter, retries);
         }
         registerMetrics(context.getMetricGroup());
     }
@@ -94,6 +99,7 @@ final class ZooKeeperLookups implements AutoCloseable {
         if (partial == null && full == null) {
             return; // like Flink's own lookups: cache metrics only with a cache
         }
+        // Watch metrics below are shared by the subtasks of the join in this TaskManager.
         InternalCacheMetricGroup group = new InternalCacheMetricGroup(parent, "cache");
         group.hitCounter(hits);
         group.missCounter(misses);
