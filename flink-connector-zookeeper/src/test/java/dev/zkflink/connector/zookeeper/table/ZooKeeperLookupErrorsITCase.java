@@ -25,7 +25,9 @@ import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -202,36 +204,48 @@ class ZooKeeperLookupErrorsITCase extends ZooKeeperTableTestBase {
         for (int i = 0; i < 50; i++) {
             trees.put(root + "/k" + i, "v" + i);
         }
+        String events = newRoot("lookup-shared-events");
+        trees.put(events, "");
         int watchesBefore = ServerStats.totalWatches(server.getPort());
         int sessionsBefore = ServerStats.sessions(server.getPort()).size();
-        String[] keys =
-                IntStream.range(0, 2000).mapToObj(i -> "k" + (i % 60)).toArray(String[]::new);
-        StreamTableEnvironment tEnv = env(4, with(root, "'lookup.cache' = 'FULL'"), keys);
-        TableResult result = tEnv.executeSql(JOIN);
-        int rows = 0;
-        int matched = 0;
+        StreamTableEnvironment tEnv = env(4, with(root, "'lookup.cache' = 'FULL'"), "unused");
+        // An unbounded probe stream (a live table), so the job is still running when checked.
+        tEnv.executeSql(
+                "CREATE TABLE ev (id STRING, k STRING, proc AS PROCTIME(),"
+                        + " PRIMARY KEY (id) NOT ENFORCED) WITH ("
+                        + with(events)
+                        + ")");
+        TableResult result =
+                tEnv.executeSql(
+                        "SELECT e.id, c.v FROM ev AS e"
+                                + " LEFT JOIN cfg FOR SYSTEM_TIME AS OF e.proc AS c"
+                                + " ON e.k = c.k");
         try (CloseableIterator<Row> it = result.collect()) {
-            while (it.hasNext()) {
-                Row row = it.next();
-                if (rows++ == 0) {
-                    // The job is running and its four lookup subtasks are open.
-                    assertThat(SharedLookupCachesProbe.openCaches())
-                            .as("FULL caches in this TaskManager")
-                            .isEqualTo(1);
-                    assertThat(ServerStats.totalWatches(server.getPort()) - watchesBefore)
-                            .as("watches of 4 lookup subtasks")
-                            .isEqualTo(1);
-                    assertThat(ServerStats.sessions(server.getPort()).size() - sessionsBefore)
-                            .as("sessions of 4 lookup subtasks")
-                            .isEqualTo(1);
-                }
-                if (row.getField(1) != null) {
-                    matched++;
-                }
+            List<String> joined = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                trees.put(String.format("%s/e%02d", events, i), "k" + i);
             }
+            while (joined.size() < 60) {
+                joined.add(it.next().toString());
+            }
+            assertThat(joined).contains("+I[e07, v7]", "+I[e49, v49]", "+I[e55, null]");
+            // Four lookup subtasks (and the four probe readers, on the same reader session).
+            assertThat(SharedLookupCachesProbe.openCaches())
+                    .as("FULL caches in this TaskManager")
+                    .isEqualTo(1);
+            assertThat(ServerStats.totalWatches(server.getPort()) - watchesBefore)
+                    .as("watches: one for the probe table, one for the lookup cache")
+                    .isEqualTo(2);
+            assertThat(ServerStats.sessions(server.getPort()).size() - sessionsBefore)
+                    .as("sessions of 4 lookup subtasks and 4 probe readers")
+                    .isEqualTo(1);
+        } finally {
+            result.getJobClient().get().cancel().get();
         }
-        assertThat(rows).isEqualTo(2000);
-        assertThat(matched).isEqualTo(2000 / 60 * 50 + Math.min(50, 2000 % 60));
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (SharedLookupCachesProbe.openCaches() > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
         assertThat(SharedLookupCachesProbe.openCaches()).as("closed with the job").isZero();
     }
 
