@@ -28,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -259,31 +258,45 @@ class ZooKeeperLookupErrorsITCase extends ZooKeeperTableTestBase {
         for (int i = 0; i < 20; i++) {
             trees.put(root + "/k" + i, "v" + i);
         }
+        String events = newRoot("lookup-partial-session-events");
+        trees.put(events, "");
         int sessionsBefore = ServerStats.sessions(server.getPort()).size();
-        String[] keys =
-                IntStream.range(0, 500).mapToObj(i -> "k" + (i % 20)).toArray(String[]::new);
-        TableResult result =
+        StreamTableEnvironment tEnv =
                 env(
-                                2,
-                                with(
-                                        root,
-                                        "'lookup.cache' = 'PARTIAL'",
-                                        "'lookup.partial-cache.max-rows' = '100'",
-                                        "'connection.shared-session' = 'false'"),
-                                keys)
-                        .executeSql(JOIN);
-        int rows = 0;
+                        2,
+                        with(
+                                root,
+                                "'lookup.cache' = 'PARTIAL'",
+                                "'lookup.partial-cache.max-rows' = '100'",
+                                "'connection.shared-session' = 'false'"),
+                        "unused");
+        // An unbounded probe stream (a live table), so the job is still running when counted.
+        tEnv.executeSql(
+                "CREATE TABLE ev (id STRING, k STRING, proc AS PROCTIME(),"
+                        + " PRIMARY KEY (id) NOT ENFORCED) WITH ("
+                        + with(events, "'scan.parallelism' = '1'")
+                        + ")");
+        TableResult result =
+                tEnv.executeSql(
+                        "SELECT e.id, c.v FROM ev AS e"
+                                + " LEFT JOIN cfg FOR SYSTEM_TIME AS OF e.proc AS c"
+                                + " ON e.k = c.k");
         try (CloseableIterator<Row> it = result.collect()) {
-            while (it.hasNext()) {
-                it.next();
-                if (rows++ == 0) {
-                    assertThat(ServerStats.sessions(server.getPort()).size() - sessionsBefore)
-                            .as("sessions of 2 lookup subtasks with one shared PARTIAL cache")
-                            .isEqualTo(1);
-                }
+            List<String> joined = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                trees.put(String.format("%s/e%02d", events, i), "k" + (i % 20));
             }
+            while (joined.size() < 40) {
+                joined.add(it.next().toString());
+            }
+            assertThat(joined).contains("+I[e07, v7]", "+I[e27, v7]");
+            // The probe table's session, and the cache's: none per lookup subtask.
+            assertThat(ServerStats.sessions(server.getPort()).size() - sessionsBefore)
+                    .as("sessions of a probe table and 2 lookup subtasks with one PARTIAL cache")
+                    .isEqualTo(2);
+        } finally {
+            result.getJobClient().get().cancel().get();
         }
-        assertThat(rows).isEqualTo(500);
     }
 
     private static Throwable catchFailure(TableResult result) {
