@@ -132,16 +132,7 @@ class ZooKeeperLookupErrorsITCase extends ZooKeeperTableTestBase {
             // Probes are nodes created in a live table on the server itself (not the proxy).
             String events = newRoot("lookup-loss-events");
             trees.put(events, "");
-            tEnv.executeSql(
-                    "CREATE TABLE ev (id STRING, k STRING, proc AS PROCTIME(),"
-                            + " PRIMARY KEY (id) NOT ENFORCED) WITH ("
-                            + with(events)
-                            + ")");
-            TableResult result =
-                    tEnv.executeSql(
-                            "SELECT e.id, c.v FROM ev AS e"
-                                    + " LEFT JOIN cfg FOR SYSTEM_TIME AS OF e.proc AS c"
-                                    + " ON e.k = c.k");
+            TableResult result = joinLiveProbes(tEnv, with(events));
             Throwable failure;
             try (CloseableIterator<Row> it = result.collect()) {
                 trees.put(events + "/e1", "a");
@@ -209,16 +200,7 @@ class ZooKeeperLookupErrorsITCase extends ZooKeeperTableTestBase {
         int sessionsBefore = ServerStats.sessions(server.getPort()).size();
         StreamTableEnvironment tEnv = env(4, with(root, "'lookup.cache' = 'FULL'"), "unused");
         // An unbounded probe stream (a live table), so the job is still running when checked.
-        tEnv.executeSql(
-                "CREATE TABLE ev (id STRING, k STRING, proc AS PROCTIME(),"
-                        + " PRIMARY KEY (id) NOT ENFORCED) WITH ("
-                        + with(events)
-                        + ")");
-        TableResult result =
-                tEnv.executeSql(
-                        "SELECT e.id, c.v FROM ev AS e"
-                                + " LEFT JOIN cfg FOR SYSTEM_TIME AS OF e.proc AS c"
-                                + " ON e.k = c.k");
+        TableResult result = joinLiveProbes(tEnv, with(events));
         try (CloseableIterator<Row> it = result.collect()) {
             List<String> joined = new ArrayList<>();
             for (int i = 0; i < 60; i++) {
@@ -271,16 +253,7 @@ class ZooKeeperLookupErrorsITCase extends ZooKeeperTableTestBase {
                                 "'connection.shared-session' = 'false'"),
                         "unused");
         // An unbounded probe stream (a live table), so the job is still running when counted.
-        tEnv.executeSql(
-                "CREATE TABLE ev (id STRING, k STRING, proc AS PROCTIME(),"
-                        + " PRIMARY KEY (id) NOT ENFORCED) WITH ("
-                        + with(events, "'scan.parallelism' = '1'")
-                        + ")");
-        TableResult result =
-                tEnv.executeSql(
-                        "SELECT e.id, c.v FROM ev AS e"
-                                + " LEFT JOIN cfg FOR SYSTEM_TIME AS OF e.proc AS c"
-                                + " ON e.k = c.k");
+        TableResult result = joinLiveProbes(tEnv, with(events, "'scan.parallelism' = '1'"));
         try (CloseableIterator<Row> it = result.collect()) {
             List<String> joined = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
@@ -297,6 +270,21 @@ class ZooKeeperLookupErrorsITCase extends ZooKeeperTableTestBase {
         } finally {
             result.getJobClient().get().cancel().get();
         }
+    }
+
+    /**
+     * Joins {@code cfg} from an unbounded probe stream: the rows of a live table (key {@code id},
+     * value {@code k}) whose nodes the test creates, so the job runs until it is cancelled.
+     */
+    private static TableResult joinLiveProbes(StreamTableEnvironment tEnv, String probeOptions) {
+        tEnv.executeSql(
+                "CREATE TABLE ev (id STRING, k STRING, proc AS PROCTIME(),"
+                        + " PRIMARY KEY (id) NOT ENFORCED) WITH ("
+                        + probeOptions
+                        + ")");
+        return tEnv.executeSql(
+                "SELECT e.id, c.v FROM ev AS e LEFT JOIN cfg FOR SYSTEM_TIME AS OF e.proc AS c"
+                        + " ON e.k = c.k");
     }
 
     private static Throwable catchFailure(TableResult result) {

@@ -12,8 +12,6 @@ import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.Op;
-import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
@@ -38,7 +36,7 @@ final class ZNodeLookupReader {
     private final ZooKeeperConnectionOptions connection;
     private final ZNodeTreeLayout layout;
     private final int maxRetries;
-    private final ZNodeBatchReader batches;
+    private final ZNodeLevelReads levels;
     private final ZNodePathFilter filter;
 
     ZNodeLookupReader(
@@ -52,7 +50,7 @@ final class ZNodeLookupReader {
         this.connection = read.getConnection();
         this.layout = layout;
         this.maxRetries = maxRetries;
-        this.batches =
+        ZNodeBatchReader batches =
                 new ZNodeBatchReader(
                                 client,
                                 connection,
@@ -61,6 +59,7 @@ final class ZNodeLookupReader {
                                 ZooKeeperLimits.readerResponseLimit(connection.getJuteMaxBuffer()),
                                 new ZooKeeperWakeUp())
                         .withRetries(maxRetries, "lookup.max-retries");
+        this.levels = new ZNodeLevelReads(batches, layout, filter, connection);
     }
 
     /** The row node at {@code relative} ({@code fullKey}), or the row nodes below it. */
@@ -129,59 +128,24 @@ final class ZNodeLookupReader {
         List<String> level = Collections.singletonList(relative);
         List<ZNodeRecord> rows = new ArrayList<>();
         while (!level.isEmpty() && layout.mayHaveRowsBelow(depth)) {
-            List<Op> listings = new ArrayList<>(level.size());
-            for (String node : level) {
-                listings.add(Op.getChildren(layout.absolute(node)));
-            }
-            List<OpResult> listed = batches.read(listings);
-            List<String> next = new ArrayList<>();
-            for (int i = 0; i < level.size(); i++) {
-                OpResult r = listed.get(i);
-                if (r instanceof OpResult.GetChildrenResult) {
-                    for (String child :
-                            layout.childPaths(
-                                    level.get(i), ((OpResult.GetChildrenResult) r).getChildren())) {
-                        if (filter.mayLeadTo(child)) { // the filters pushed into the table
-                            next.add(child);
-                        }
-                    }
-                } else {
-                    LookupErrors.requireNoNode(r, listings.get(i).getPath(), connection);
-                }
-            }
+            List<String> next = levels.children(level);
             depth++;
             if (layout.isRow(depth)) {
-                readData(next, rows);
+                levels.data(
+                        next,
+                        new ZNodeLevelReads.Found() {
+                            @Override
+                            public void present(String node, String path, byte[] data, Stat stat) {
+                                rows.add(new ZNodeRecord(node, path, data, stat));
+                            }
+
+                            @Override
+                            public void gone(String node) {}
+                        });
             }
             level = next;
         }
         return rows;
-    }
-
-    private void readData(List<String> nodes, List<ZNodeRecord> out) throws IOException {
-        List<String> rows = new ArrayList<>(nodes.size());
-        for (String node : nodes) {
-            if (filter.accepts(node)) {
-                rows.add(node);
-            }
-        }
-        nodes = rows;
-        List<Op> reads = new ArrayList<>(nodes.size());
-        for (String node : nodes) {
-            reads.add(Op.getData(layout.absolute(node)));
-        }
-        List<OpResult> results = batches.read(reads);
-        for (int i = 0; i < nodes.size(); i++) {
-            OpResult r = results.get(i);
-            if (r instanceof OpResult.GetDataResult) {
-                OpResult.GetDataResult d = (OpResult.GetDataResult) r;
-                out.add(
-                        new ZNodeRecord(
-                                nodes.get(i), reads.get(i).getPath(), d.getData(), d.getStat()));
-            } else {
-                LookupErrors.requireNoNode(r, reads.get(i).getPath(), connection);
-            }
-        }
     }
 
     static int depthOf(String relative) {

@@ -15,8 +15,6 @@ import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.table.connector.source.lookup.cache.trigger.CacheReloadTrigger;
 import org.apache.flink.table.data.RowData;
 
-import org.apache.zookeeper.Op;
-import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
@@ -76,7 +74,7 @@ final class ZNodeMirror implements AutoCloseable {
     private final ZNodeTreeLayout layout;
     private final ZooKeeperClientLease lease;
     private final ZooKeeperConnectionOptions connection;
-    private final ZNodeBatchReader reader;
+    private final ZNodeLevelReads levels;
 
     /**
      * Rows by path relative to the root: a hash map when every lookup names one node, a sorted map
@@ -109,7 +107,7 @@ final class ZNodeMirror implements AutoCloseable {
         this.layout = table.layout;
         this.lease = lease;
         this.connection = table.read.getConnection();
-        this.reader =
+        ZNodeBatchReader reader =
                 new ZNodeBatchReader(
                                 lease.client(),
                                 connection,
@@ -118,6 +116,7 @@ final class ZNodeMirror implements AutoCloseable {
                                 ZooKeeperLimits.readerResponseLimit(connection.getJuteMaxBuffer()),
                                 new ZooKeeperWakeUp())
                         .withRetries(connection.getMaxRetries(), "connection.max-retries");
+        this.levels = new ZNodeLevelReads(reader, layout, table.pathFilter, connection);
         this.watch =
                 table.lookup.isWatch()
                         ? new LookupWatch(
@@ -303,38 +302,13 @@ final class ZNodeMirror implements AutoCloseable {
             List<String> next = new ArrayList<>();
             for (int from = 0; from < level.size(); from += CHUNK) {
                 List<String> chunk = level.subList(from, Math.min(level.size(), from + CHUNK));
-                List<Op> ops = new ArrayList<>(chunk.size());
-                for (String node : chunk) {
-                    ops.add(Op.getChildren(layout.absolute(node)));
-                }
-                List<OpResult> listed = reader.read(ops);
-                for (int i = 0; i < chunk.size(); i++) {
-                    OpResult r = listed.get(i);
-                    if (r instanceof OpResult.GetChildrenResult) {
-                        for (String child :
-                                layout.childPaths(
-                                        chunk.get(i),
-                                        ((OpResult.GetChildrenResult) r).getChildren())) {
-                            if (table.pathFilter.mayLeadTo(child)) { // pushed-down filters
-                                next.add(child);
-                            }
-                        }
-                    } else {
-                        LookupErrors.requireNoNode(r, ops.get(i).getPath(), connection);
-                    }
-                }
+                next.addAll(levels.children(chunk));
                 drainDirty(gen);
             }
             depth++;
             if (layout.isRow(depth)) {
-                List<String> rowNodes = new ArrayList<>(next.size());
-                for (String node : next) {
-                    if (table.pathFilter.accepts(node)) {
-                        rowNodes.add(node);
-                    }
-                }
-                for (int from = 0; from < rowNodes.size(); from += CHUNK) {
-                    readNodes(rowNodes.subList(from, Math.min(rowNodes.size(), from + CHUNK)), gen);
+                for (int from = 0; from < next.size(); from += CHUNK) {
+                    readNodes(next.subList(from, Math.min(next.size(), from + CHUNK)), gen);
                     drainDirty(gen);
                 }
             }
@@ -370,25 +344,20 @@ final class ZNodeMirror implements AutoCloseable {
 
     /** Reads row nodes and stores what they hold now; a node that is gone is removed. */
     private void readNodes(List<String> nodes, long gen) throws IOException {
-        if (nodes.isEmpty()) {
-            return;
-        }
-        List<Op> ops = new ArrayList<>(nodes.size());
-        for (String node : nodes) {
-            ops.add(Op.getData(layout.absolute(node)));
-        }
-        List<OpResult> results = reader.read(ops);
-        for (int i = 0; i < nodes.size(); i++) {
-            OpResult r = results.get(i);
-            String node = nodes.get(i);
-            if (r instanceof OpResult.GetDataResult) {
-                OpResult.GetDataResult d = (OpResult.GetDataResult) r;
-                store(node, ops.get(i).getPath(), d.getData(), d.getStat(), gen);
-            } else {
-                LookupErrors.requireNoNode(r, ops.get(i).getPath(), connection);
-                remove(node);
-            }
-        }
+        levels.data(
+                nodes,
+                new ZNodeLevelReads.Found() {
+                    @Override
+                    public void present(String node, String path, byte[] data, Stat stat)
+                            throws IOException {
+                        store(node, path, data, stat, gen);
+                    }
+
+                    @Override
+                    public void gone(String node) {
+                        remove(node);
+                    }
+                });
     }
 
     private void store(String relative, String path, byte[] data, Stat stat, long gen)
