@@ -114,18 +114,24 @@ class ZooKeeperLookupFreshnessITCase {
         }
     }
 
+    /** PARTIAL (1 h TTL) and FULL (reloaded every {@code reload}), both without the watch. */
+    private static Enrichment unwatched(String root, String reload) throws Exception {
+        return new Enrichment(
+                server.getConnectString(),
+                trees,
+                root,
+                PARTIAL + ", 'lookup.cache.watch' = 'false'",
+                FULL
+                        + ", 'lookup.cache.watch' = 'false',"
+                        + " 'lookup.full-cache.periodic-reload.interval' = '"
+                        + reload
+                        + "'");
+    }
+
     @Test
     void withoutTheWatchTheCachesKeepTheStaleValue() throws Exception {
         String root = "/fresh/unwatched-" + ROOTS.incrementAndGet();
-        try (Enrichment job =
-                new Enrichment(
-                        server.getConnectString(),
-                        trees,
-                        root,
-                        PARTIAL + ", 'lookup.cache.watch' = 'false'",
-                        FULL
-                                + ", 'lookup.cache.watch' = 'false',"
-                                + " 'lookup.full-cache.periodic-reload.interval' = '1h'")) {
+        try (Enrichment job = unwatched(root, "1h")) {
             job.start();
             job.assertFresh("on", "on");
             trees.put(job.flag("dark-mode"), "{\"enabled\":false}");
@@ -141,15 +147,7 @@ class ZooKeeperLookupFreshnessITCase {
     @Test
     void fullCacheReloadsOnItsScheduleWithoutAWatch() throws Exception {
         String root = "/fresh/reloaded-" + ROOTS.incrementAndGet();
-        try (Enrichment job =
-                new Enrichment(
-                        server.getConnectString(),
-                        trees,
-                        root,
-                        PARTIAL + ", 'lookup.cache.watch' = 'false'",
-                        FULL
-                                + ", 'lookup.cache.watch' = 'false',"
-                                + " 'lookup.full-cache.periodic-reload.interval' = '2s'")) {
+        try (Enrichment job = unwatched(root, "2s")) {
             job.start();
             job.assertFresh("on", "on");
             trees.put(job.flag("dark-mode"), "{\"enabled\":false}");

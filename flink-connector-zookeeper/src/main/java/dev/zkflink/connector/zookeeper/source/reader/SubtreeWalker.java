@@ -203,7 +203,7 @@ final class SubtreeWalker {
             if (decides) {
                 block.undecided++;
             }
-            round.add(Op.getData(absolute), new DataRead(block, i, absolute, decides));
+            round.add(Op.getData(absolute), new RowRead(block, i, absolute, decides, false));
         } else if (block.listed) {
             // Its parent's listing showed it; nothing to read for a keys-only row.
             round.add(null, new ListedRow(relative, absolute));
@@ -212,7 +212,7 @@ final class SubtreeWalker {
             if (below) {
                 block.undecided++;
             }
-            round.add(Op.getChildren(absolute), new ChildrenRead(block, i, absolute, below));
+            round.add(Op.getChildren(absolute), new RowRead(block, i, absolute, below, true));
         }
     }
 
@@ -438,41 +438,10 @@ final class SubtreeWalker {
     }
 
     /**
-     * A keys-only row that is a split entry: listed to see that it exists and if it has children.
+     * A row that is a split entry or needs its data: {@code getData}, or for a keys-only read
+     * {@code getChildren} (to see that it exists and whether it has children).
      */
-    private final class ChildrenRead implements PendingRead {
-        private final Block block;
-        private final int index;
-        private final String absolute;
-        private final boolean decides;
-
-        ChildrenRead(Block block, int index, String absolute, boolean decides) {
-            this.block = block;
-            this.index = index;
-            this.absolute = absolute;
-            this.decides = decides;
-        }
-
-        @Override
-        public void apply(OpResult r, List<ZNodeRecord> rows) throws IOException {
-            String relative = block.paths[index];
-            if (decides) {
-                block.undecided--;
-            }
-            if (isNoNode(r)) {
-                return;
-            }
-            if (r instanceof OpResult.ErrorResult) {
-                throw failed("getChildren", relative, (OpResult.ErrorResult) r);
-            }
-            rows.add(new ZNodeRecord(relative, absolute, null, null));
-            if (decides && !((OpResult.GetChildrenResult) r).getChildren().isEmpty()) {
-                block.inner[index] = true;
-            }
-        }
-    }
-
-    private final class DataRead implements PendingRead {
+    private final class RowRead implements PendingRead {
         private final Block block;
         private final int index;
 
@@ -480,12 +449,14 @@ final class SubtreeWalker {
         private final String absolute;
 
         private final boolean decides;
+        private final boolean keysOnly;
 
-        DataRead(Block block, int index, String absolute, boolean decides) {
+        RowRead(Block block, int index, String absolute, boolean decides, boolean keysOnly) {
             this.block = block;
             this.index = index;
             this.absolute = absolute;
             this.decides = decides;
+            this.keysOnly = keysOnly;
         }
 
         @Override
@@ -498,11 +469,19 @@ final class SubtreeWalker {
                 return; // deleted after its parent was listed
             }
             if (r instanceof OpResult.ErrorResult) {
-                throw failed("getData", relative, (OpResult.ErrorResult) r);
+                throw failed(
+                        keysOnly ? "getChildren" : "getData", relative, (OpResult.ErrorResult) r);
             }
-            OpResult.GetDataResult data = (OpResult.GetDataResult) r;
-            rows.add(new ZNodeRecord(relative, absolute, data.getData(), data.getStat()));
-            if (decides && data.getStat().getNumChildren() > 0) {
+            boolean hasChildren;
+            if (keysOnly) {
+                rows.add(new ZNodeRecord(relative, absolute, null, null));
+                hasChildren = !((OpResult.GetChildrenResult) r).getChildren().isEmpty();
+            } else {
+                OpResult.GetDataResult data = (OpResult.GetDataResult) r;
+                rows.add(new ZNodeRecord(relative, absolute, data.getData(), data.getStat()));
+                hasChildren = data.getStat().getNumChildren() > 0;
+            }
+            if (decides && hasChildren) {
                 block.inner[index] = true;
             }
         }

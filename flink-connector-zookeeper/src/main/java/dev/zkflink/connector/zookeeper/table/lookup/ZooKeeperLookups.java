@@ -170,11 +170,6 @@ final class ZooKeeperLookups implements AutoCloseable {
         if (subtree == null) {
             return CompletableFuture.completedFuture(Collections.emptyList());
         }
-        if (full == null
-                && (partial == null || partial.get().get(subtree) == null)
-                && !table.keys.isValid(subtree)) {
-            return CompletableFuture.completedFuture(Collections.emptyList());
-        }
         boolean fullKey = table.keys.isFullKey();
         if (full != null) {
             ZNodeMirror mirror = full.get();
@@ -191,6 +186,9 @@ final class ZooKeeperLookups implements AutoCloseable {
                             });
         }
         if (partial == null) {
+            if (!table.keys.isValid(subtree)) {
+                return CompletableFuture.completedFuture(Collections.emptyList());
+            }
             return asyncReader
                     .read(subtree, fullKey)
                     .thenApply(records -> table.matching(key, decode(records)));
@@ -202,6 +200,9 @@ final class ZooKeeperLookups implements AutoCloseable {
             return CompletableFuture.completedFuture(table.matching(key, cached));
         }
         misses.inc();
+        if (!table.keys.isValid(subtree)) {
+            return CompletableFuture.completedFuture(Collections.emptyList());
+        }
         long epoch = cache.beginLoad(subtree);
         long started = System.currentTimeMillis();
         return asyncReader
