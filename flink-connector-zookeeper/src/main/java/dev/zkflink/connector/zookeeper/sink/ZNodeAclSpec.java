@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * The ACL the sink gives every node it creates ({@code 'sink.acl'}), in the ZooKeeper CLI's syntax:
- * comma-separated {@code scheme:id:perms} entries, for example {@code
+ * comma-separated {@code scheme:id:perms} entries (a comma not followed by a scheme belongs to the
+ * id, as in an x509 subject {@code CN=app,O=Org}), for example {@code
  * world:anyone:r,digest:app:<base64 sha1>:cdrwa}. Parsed and checked when the table is planned, so
  * a typo fails there, naming the entry, instead of as INVALIDACL on the first write.
  */
@@ -45,7 +46,8 @@ public final class ZNodeAclSpec implements Serializable {
                     "'" + OPTION + "' is empty; give at least one 'scheme:id:perms' entry.");
         }
         List<Entry> entries = new ArrayList<>();
-        for (String raw : spec.split(",")) {
+        // A comma starts a new entry only before a scheme, so an x509 subject may hold commas.
+        for (String raw : spec.split(",(?=\\s*(?:" + String.join("|", SCHEMES) + "):)")) {
             entries.add(Entry.parse(raw.trim()));
         }
         return new ZNodeAclSpec(spec.trim(), Collections.unmodifiableList(entries));
