@@ -8,10 +8,14 @@ import dev.zkflink.connector.zookeeper.sink.ZooKeeperWriteOptions;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.connector.ChangelogMode;
+import org.apache.flink.table.connector.RowLevelModificationScanContext;
 import org.apache.flink.table.connector.format.EncodingFormat;
 import org.apache.flink.table.connector.sink.DynamicTableSink;
 import org.apache.flink.table.connector.sink.SinkV2Provider;
+import org.apache.flink.table.connector.sink.abilities.SupportsRowLevelDelete;
+import org.apache.flink.table.connector.sink.abilities.SupportsRowLevelUpdate;
 import org.apache.flink.table.connector.sink.abilities.SupportsWritingMetadata;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.DataType;
@@ -26,7 +30,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Upsert sink side of a {@code 'connector' = 'zookeeper'} table. */
-final class ZooKeeperDynamicTableSink implements DynamicTableSink, SupportsWritingMetadata {
+final class ZooKeeperDynamicTableSink
+        implements DynamicTableSink,
+                SupportsWritingMetadata,
+                SupportsRowLevelDelete,
+                SupportsRowLevelUpdate {
     private final ZooKeeperTableColumns columns;
     private final ZNodeTreeLayout layout;
     private final ZooKeeperWriteOptions writeOptions;
@@ -74,6 +82,19 @@ final class ZooKeeperDynamicTableSink implements DynamicTableSink, SupportsWriti
                                     + " VIRTUAL.",
                             writeOptions.getCreateMode()));
         }
+    }
+
+    @Override
+    public RowLevelDeleteInfo applyRowLevelDelete(
+            @Nullable RowLevelModificationScanContext context) {
+        return RowLevelModifications.delete(writeOptions.getCreateMode(), layout);
+    }
+
+    @Override
+    public RowLevelUpdateInfo applyRowLevelUpdate(
+            List<Column> updatedColumns, @Nullable RowLevelModificationScanContext context) {
+        return RowLevelModifications.update(
+                writeOptions.getCreateMode(), columns.keyNames, updatedColumns);
     }
 
     private int metadataPosition(ZooKeeperWritableMetadata key) {
