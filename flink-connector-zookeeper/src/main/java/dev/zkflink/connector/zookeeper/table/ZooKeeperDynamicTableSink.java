@@ -11,19 +11,33 @@ import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.format.EncodingFormat;
 import org.apache.flink.table.connector.sink.DynamicTableSink;
 import org.apache.flink.table.connector.sink.SinkV2Provider;
+import org.apache.flink.table.connector.sink.abilities.SupportsDeletePushDown;
+import org.apache.flink.table.connector.sink.abilities.SupportsOverwrite;
+import org.apache.flink.table.connector.sink.abilities.SupportsTruncate;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.expressions.ResolvedExpression;
 import org.apache.flink.types.RowKind;
 
 import javax.annotation.Nullable;
 
-/** Upsert sink side of a {@code 'connector' = 'zookeeper'} table. */
-final class ZooKeeperDynamicTableSink implements DynamicTableSink {
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Upsert sink side of a {@code 'connector' = 'zookeeper'} table, with the batch statements that
+ * need no row-level read: {@code TRUNCATE TABLE} and pushed-down {@code DELETE} ({@link
+ * RowLevelDeletes}), and {@code INSERT OVERWRITE} ({@link OverwritePlanning}).
+ */
+final class ZooKeeperDynamicTableSink
+        implements DynamicTableSink, SupportsTruncate, SupportsDeletePushDown, SupportsOverwrite {
     private final ZooKeeperTableColumns columns;
     private final ZNodeTreeLayout layout;
     private final ZooKeeperWriteOptions writeOptions;
     @Nullable private final EncodingFormat<SerializationSchema<RowData>> valueFormat;
     private final String formatName;
     @Nullable private final Integer parallelism;
+    private boolean overwrite;
+    @Nullable private DeletePushDownPlan deletePlan;
 
     ZooKeeperDynamicTableSink(
             ZooKeeperTableColumns columns,
@@ -64,6 +78,9 @@ final class ZooKeeperDynamicTableSink implements DynamicTableSink {
         ZooKeeperRowDataSerializer serializer =
                 new ZooKeeperRowDataSerializer(
                         columns.keyCodec(layout), columns.valuePositions, encoder, formatName);
+        if (overwrite) {
+            return OverwritePlanning.provider(context, writeOptions, layout, serializer);
+        }
         String root = layout.getRootPath();
         if (writeOptions.getDeliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
             return SinkV2Provider.of(
@@ -74,8 +91,33 @@ final class ZooKeeperDynamicTableSink implements DynamicTableSink {
 
     @Override
     public DynamicTableSink copy() {
-        return new ZooKeeperDynamicTableSink(
-                columns, layout, writeOptions, valueFormat, formatName, parallelism);
+        ZooKeeperDynamicTableSink copy =
+                new ZooKeeperDynamicTableSink(
+                        columns, layout, writeOptions, valueFormat, formatName, parallelism);
+        copy.overwrite = overwrite;
+        copy.deletePlan = deletePlan;
+        return copy;
+    }
+
+    @Override
+    public void executeTruncation() {
+        RowLevelDeletes.truncate(writeOptions, layout);
+    }
+
+    @Override
+    public boolean applyDeleteFilters(List<ResolvedExpression> filters) {
+        deletePlan = DeletePushDownPlan.of(layout, columns.keyNames, filters);
+        return deletePlan != null;
+    }
+
+    @Override
+    public Optional<Long> executeDeletion() {
+        return Optional.of(RowLevelDeletes.delete(writeOptions, layout, deletePlan));
+    }
+
+    @Override
+    public void applyOverwrite(boolean overwrite) {
+        this.overwrite = overwrite;
     }
 
     @Override
