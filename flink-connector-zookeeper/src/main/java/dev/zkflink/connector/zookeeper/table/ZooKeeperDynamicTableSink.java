@@ -14,10 +14,14 @@ import org.apache.flink.table.connector.RowLevelModificationScanContext;
 import org.apache.flink.table.connector.format.EncodingFormat;
 import org.apache.flink.table.connector.sink.DynamicTableSink;
 import org.apache.flink.table.connector.sink.SinkV2Provider;
+import org.apache.flink.table.connector.sink.abilities.SupportsDeletePushDown;
+import org.apache.flink.table.connector.sink.abilities.SupportsOverwrite;
 import org.apache.flink.table.connector.sink.abilities.SupportsRowLevelDelete;
 import org.apache.flink.table.connector.sink.abilities.SupportsRowLevelUpdate;
+import org.apache.flink.table.connector.sink.abilities.SupportsTruncate;
 import org.apache.flink.table.connector.sink.abilities.SupportsWritingMetadata;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.expressions.ResolvedExpression;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.types.RowKind;
 
@@ -28,19 +32,30 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** Upsert sink side of a {@code 'connector' = 'zookeeper'} table. */
+/**
+ * Upsert sink side of a {@code 'connector' = 'zookeeper'} table, with the batch statements: {@code
+ * TRUNCATE TABLE} and pushed-down {@code DELETE} ({@link RowLevelDeletes}), row-level {@code
+ * DELETE} and {@code UPDATE} ({@link RowLevelModifications}), and {@code INSERT OVERWRITE} ({@link
+ * OverwritePlanning}).
+ */
 final class ZooKeeperDynamicTableSink
         implements DynamicTableSink,
                 SupportsWritingMetadata,
                 SupportsRowLevelDelete,
-                SupportsRowLevelUpdate {
+                SupportsRowLevelUpdate,
+                SupportsTruncate,
+                SupportsDeletePushDown,
+                SupportsOverwrite {
     private final ZooKeeperTableColumns columns;
     private final ZNodeTreeLayout layout;
     private final ZooKeeperWriteOptions writeOptions;
     @Nullable private final EncodingFormat<SerializationSchema<RowData>> valueFormat;
     private final String formatName;
     @Nullable private final Integer parallelism;
+    private boolean overwrite;
+    @Nullable private DeletePushDownPlan deletePlan;
 
     /** Written metadata keys, in the order their columns follow the physical ones. */
     private List<String> metadataKeys = Collections.emptyList();
@@ -152,6 +167,9 @@ final class ZooKeeperDynamicTableSink
                         formatName,
                         metadataPosition(ZooKeeperWritableMetadata.VERSION),
                         metadataPosition(ZooKeeperWritableMetadata.TTL));
+        if (overwrite) {
+            return OverwritePlanning.provider(context, writeOptions, layout, serializer);
+        }
         String root = layout.getRootPath();
         if (writeOptions.getDeliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
             return SinkV2Provider.of(
@@ -166,7 +184,30 @@ final class ZooKeeperDynamicTableSink
                 new ZooKeeperDynamicTableSink(
                         columns, layout, writeOptions, valueFormat, formatName, parallelism);
         copy.metadataKeys = metadataKeys;
+        copy.overwrite = overwrite;
+        copy.deletePlan = deletePlan;
         return copy;
+    }
+
+    @Override
+    public void executeTruncation() {
+        RowLevelDeletes.truncate(writeOptions, layout);
+    }
+
+    @Override
+    public boolean applyDeleteFilters(List<ResolvedExpression> filters) {
+        deletePlan = DeletePushDownPlan.of(layout, columns.keyNames, filters);
+        return deletePlan != null;
+    }
+
+    @Override
+    public Optional<Long> executeDeletion() {
+        return Optional.of(RowLevelDeletes.delete(writeOptions, layout, deletePlan));
+    }
+
+    @Override
+    public void applyOverwrite(boolean overwrite) {
+        this.overwrite = overwrite;
     }
 
     @Override
