@@ -40,12 +40,20 @@ public final class SharedZooKeeperClients {
      */
     public static ZooKeeperClientLease acquire(
             Role role, ZooKeeperConnectionOptions options, int clientMaxPacketBytes) {
-        Key key =
-                new Key(
-                        role,
-                        options,
-                        clientMaxPacketBytes,
-                        options.isSharedSession() ? null : new Object());
+        return acquire(role, options, clientMaxPacketBytes, !options.isSharedSession());
+    }
+
+    /**
+     * As {@link #acquire(Role, ZooKeeperConnectionOptions, int)}; with {@code ownSession} the
+     * client is this caller's alone, whatever 'connection.shared-session' says (an ephemeral sink's
+     * nodes must live and die with one subtask).
+     */
+    public static ZooKeeperClientLease acquire(
+            Role role,
+            ZooKeeperConnectionOptions options,
+            int clientMaxPacketBytes,
+            boolean ownSession) {
+        Key key = new Key(role, options, clientMaxPacketBytes, ownSession ? new Object() : null);
         synchronized (CLIENTS) {
             Shared shared = CLIENTS.get(key);
             if (shared == null) {

@@ -14,13 +14,16 @@ final class TransactionChunker {
     /**
      * Cuts the mutations into transactions under the request budget. A chunk never holds a delete
      * together with a mutation at or below it, so planning never has to reason about a subtree that
-     * the same transaction removes.
+     * the same transaction removes; nor a conditional mutation together with another of its path,
+     * so each expected version is checked against the node as the chunk finds it.
      */
     static List<List<ZNodeMutation>> chunk(List<ZNodeMutation> mutations, int requestBudget) {
         List<List<ZNodeMutation>> chunks = new ArrayList<>();
         List<ZNodeMutation> current = new ArrayList<>();
         Set<String> deletes = new HashSet<>();
         Set<String> coveredPaths = new HashSet<>();
+        Set<String> paths = new HashSet<>();
+        Set<String> conditionalPaths = new HashSet<>();
         long bytes = 0;
         for (ZNodeMutation m : mutations) {
             long size = estimate(m);
@@ -31,18 +34,26 @@ final class TransactionChunker {
             boolean conflict =
                     deletes.contains(m.getPath())
                             || hasAncestorIn(m.getPath(), deletes)
-                            || (removesSubtree && coveredPaths.contains(m.getPath()));
+                            || (removesSubtree && coveredPaths.contains(m.getPath()))
+                            || (m.isConditional() && paths.contains(m.getPath()))
+                            || conditionalPaths.contains(m.getPath());
             if (!current.isEmpty() && (bytes + size > requestBudget || conflict)) {
                 chunks.add(current);
                 current = new ArrayList<>();
                 deletes.clear();
                 coveredPaths.clear();
+                paths.clear();
+                conditionalPaths.clear();
                 bytes = 0;
             }
             current.add(m);
             bytes += size;
             if (removesSubtree) {
                 deletes.add(m.getPath());
+            }
+            paths.add(m.getPath());
+            if (m.isConditional()) {
+                conditionalPaths.add(m.getPath());
             }
             for (String p = m.getPath(); p != null; p = ZNodePaths.parent(p)) {
                 coveredPaths.add(p);

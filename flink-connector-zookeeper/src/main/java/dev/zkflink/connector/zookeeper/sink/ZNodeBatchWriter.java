@@ -5,13 +5,12 @@ import dev.zkflink.connector.zookeeper.common.ZooKeeperCalls;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
 
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
-import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Stat;
 
 import javax.annotation.Nullable;
 
@@ -49,8 +48,6 @@ import java.util.concurrent.CompletableFuture;
  * InFlightPaths} keeps back any transaction whose order against one in flight would matter.
  */
 final class ZNodeBatchWriter {
-    private static final byte[] EMPTY = new byte[0];
-    private static final List<ACL> ACL_LIST = ZooDefs.Ids.OPEN_ACL_UNSAFE;
     private static final int KNOWN_PATHS_CAP = 200_000;
     private static final int MAX_REPLANS_PER_CHUNK = 20;
     private static final int EXISTS_WINDOW = 1000;
@@ -81,9 +78,16 @@ final class ZNodeBatchWriter {
 
     private final InFlightPaths inFlightPaths = new InFlightPaths();
 
-    /** Told on the mailbox thread when a chunk is durable. */
+    private final ZNodeOpPlanner planner;
+    private final VersionConflicts conflicts;
+
+    /** Told on the mailbox thread when a chunk is durable, and of skipped conflicts. */
     interface WriteListener {
-        void written(int mutations, long dataBytes, long nanosSinceSent);
+        /** {@code sessionId}: the session the chunk was written on (ephemerals belong to it). */
+        void written(
+                List<ZNodeMutation> mutations, long dataBytes, long nanosSinceSent, long sessionId);
+
+        default void versionConflictSkipped(ZNodeMutation mutation) {}
     }
 
     /** A transaction sent and not yet resolved. */
@@ -91,17 +95,23 @@ final class ZNodeBatchWriter {
         final List<ZNodeMutation> mutations;
         final List<Op> ops;
         final CompletableFuture<Void> answer;
+        final long sessionId;
         final long sentNanos = System.nanoTime();
 
-        InFlightChunk(List<ZNodeMutation> mutations, List<Op> ops, CompletableFuture<Void> answer) {
+        InFlightChunk(
+                List<ZNodeMutation> mutations,
+                List<Op> ops,
+                CompletableFuture<Void> answer,
+                long sessionId) {
             this.mutations = mutations;
             this.ops = ops;
             this.answer = answer;
+            this.sessionId = sessionId;
         }
     }
 
     ZNodeBatchWriter(CuratorFramework client, ZooKeeperWriteOptions options, String rootPath) {
-        this(client, options, rootPath, (mutations, bytes, nanos) -> {});
+        this(client, options, rootPath, (mutations, bytes, nanos, session) -> {});
     }
 
     ZNodeBatchWriter(
@@ -118,6 +128,8 @@ final class ZNodeBatchWriter {
                 options.getConnection().getJuteMaxBuffer()
                         - ZooKeeperLimits.REQUEST_OVERHEAD_RESERVE;
         this.retries = new WriteRetryBudget(client, options);
+        this.planner = new ZNodeOpPlanner(options, rootPath);
+        this.conflicts = new VersionConflicts(options, listener);
     }
 
     void markExisting(String path) {
@@ -141,8 +153,9 @@ final class ZNodeBatchWriter {
             while (inFlightPaths.conflictsWith(chunk)) {
                 completeOldest();
             }
-            List<Op> ops = plan(chunk, null);
-            inFlight.addLast(new InFlightChunk(chunk, ops, multiAsync(ops)));
+            ZooKeeper zk = zooKeeper();
+            List<Op> ops = planner.plan(chunk, this::probablyExists, null, zk.getSessionId()).ops;
+            inFlight.addLast(new InFlightChunk(chunk, ops, multiAsync(zk, ops), zk.getSessionId()));
             inFlightPaths.add(chunk);
             while (inFlight.size() >= maxInFlight) {
                 completeOldest();
@@ -185,17 +198,20 @@ final class ZNodeBatchWriter {
             } catch (KeeperException e) {
                 failure = e;
             }
+            long sessionId = oldest.sessionId;
+            List<ZNodeMutation> written = oldest.mutations;
             if (failure == null) {
                 retries.progress();
                 learnWritten(oldest.ops);
             } else {
-                applyChunk(oldest.mutations, failure);
+                written = new ArrayList<>(oldest.mutations);
+                sessionId = applyChunk(written, failure);
             }
             long bytes = 0;
-            for (ZNodeMutation m : oldest.mutations) {
+            for (ZNodeMutation m : written) {
                 bytes += m.isDelete() ? 0 : m.getData().length;
             }
-            listener.written(oldest.mutations.size(), bytes, System.nanoTime() - oldest.sentNanos);
+            listener.written(written, bytes, System.nanoTime() - oldest.sentNanos, sessionId);
         } finally {
             inFlight.removeFirst();
             inFlightPaths.remove(oldest.mutations);
@@ -204,61 +220,231 @@ final class ZNodeBatchWriter {
 
     /**
      * Writes a chunk synchronously, re-planning and retrying until it is durable or fails for good.
-     * {@code failure} is the error of an attempt already made, or null to start with one.
+     * {@code failure} is the error of an attempt already made, or null to start with one. {@code
+     * pending} is left holding the mutations that were written: conflicts that were skipped, and
+     * conditional writes found already applied, are removed. Returns the session written on.
      */
-    private void applyChunk(List<ZNodeMutation> chunk, @Nullable KeeperException failure)
+    private long applyChunk(List<ZNodeMutation> pending, @Nullable KeeperException failure)
             throws IOException {
-        List<ZNodeMutation> pending = new ArrayList<>(chunk);
-        Map<String, Boolean> verified = null;
+        List<ZNodeMutation> done = new ArrayList<>(0); // found written already: still reported
+        Map<String, Stat> verified = null;
         int replans = 0;
         KeeperException e = failure;
-        while (true) {
-            if (e == null) {
-                List<Op> ops = plan(pending, verified);
-                if (ops.isEmpty()) {
-                    return;
+        boolean outcomeUnknown = false;
+        try {
+            while (true) {
+                if (e == null) {
+                    if (outcomeUnknown) {
+                        dropSequentialsCreated(pending, done);
+                        outcomeUnknown = false;
+                    }
+                    ZooKeeper zk = zooKeeper();
+                    ZNodeOpPlanner.Plan plan =
+                            planner.plan(
+                                    pending, this::probablyExists, verified, zk.getSessionId());
+                    if (!plan.conflicts.isEmpty()) {
+                        for (ZNodeMutation m : plan.conflicts) {
+                            resolveConflict(m, pending, done);
+                        }
+                        continue;
+                    }
+                    if (plan.ops.isEmpty()) {
+                        return zk.getSessionId();
+                    }
+                    try {
+                        retries.await(multiAsync(zk, plan.ops));
+                        retries.progress();
+                        learnWritten(plan.ops);
+                        return zk.getSessionId();
+                    } catch (KeeperException thrown) {
+                        e = thrown;
+                    }
                 }
-                try {
-                    multi(ops);
-                    retries.progress();
-                    learnWritten(ops);
-                    return;
-                } catch (KeeperException thrown) {
-                    e = thrown;
+                if (ZooKeeperCalls.isTransient(e.code())) {
+                    retries.backOff(e);
+                    verified = null; // the outcome is unknown: plan again from what we know
+                    outcomeUnknown = true;
+                    e = null;
+                    continue;
                 }
-            }
-            if (ZooKeeperCalls.isTransient(e.code())) {
-                retries.backOff(e);
-                verified = null; // the outcome is unknown: plan again from what we know
+                String path = e.getPath();
+                ZNodeMutation conditional = conditionalAt(pending, path);
+                switch (e.code()) {
+                    case BADVERSION:
+                    case NONODE:
+                    case NODEEXISTS:
+                        if (conditional != null && e.code() != KeeperException.Code.NODEEXISTS) {
+                            resolveConflict(conditional, pending, done);
+                            break;
+                        }
+                        if (++replans > MAX_REPLANS_PER_CHUNK) {
+                            throw new IOException(
+                                    String.format(
+                                            "Writing '%s' failed with %s %d times in a row: the tree keeps changing under the sink.",
+                                            path, e.code(), replans),
+                                    e);
+                        }
+                        verified = existence(pathsToCheck(pending));
+                        learnFrom(pending, verified);
+                        break;
+                    case NOTEMPTY:
+                        recoverFromNotEmpty(pending, e, done);
+                        break;
+                    default:
+                        throw fatal(path, e);
+                }
                 e = null;
+            }
+        } finally {
+            pending.addAll(done);
+        }
+    }
+
+    /**
+     * After an answer was lost, finds the guarded sequential creates that did happen (a child of
+     * the parent carries the guard's protected prefix) and moves them to {@code done}, so a retry
+     * never creates a second node for one row. One listing per parent.
+     */
+    private void dropSequentialsCreated(List<ZNodeMutation> pending, List<ZNodeMutation> done)
+            throws IOException {
+        Map<String, List<String>> childrenOf = new HashMap<>();
+        for (java.util.Iterator<ZNodeMutation> it = pending.iterator(); it.hasNext(); ) {
+            ZNodeMutation m = it.next();
+            if (m.getSequenceGuard() == null) {
                 continue;
             }
-            String path = e.getPath();
-            switch (e.code()) {
-                case NODEEXISTS:
-                case NONODE:
-                    if (++replans > MAX_REPLANS_PER_CHUNK) {
-                        throw new IOException(
-                                String.format(
-                                        "Writing '%s' failed with %s %d times in a row: the tree keeps changing under the sink.",
-                                        path, e.code(), replans),
-                                e);
-                    }
-                    verified = existence(pathsToCheck(pending));
-                    learnFrom(pending, verified);
-                    break;
-                case NOTEMPTY:
-                    recoverFromNotEmpty(pending, e);
-                    break;
-                default:
-                    throw fatal(path, e);
+            String parent = ZNodePaths.parent(m.getPath());
+            List<String> children = childrenOf.get(parent);
+            if (children == null) {
+                children = children(parent);
+                childrenOf.put(parent, children);
             }
-            e = null;
+            String prefix = ZNodeOpPlanner.guardPrefix(m.getSequenceGuard());
+            for (String child : children) {
+                if (child.startsWith(prefix)) {
+                    it.remove();
+                    done.add(m);
+                    break;
+                }
+            }
+        }
+    }
+
+    private List<String> children(String path) throws IOException {
+        while (true) {
+            CompletableFuture<List<String>> f = new CompletableFuture<>();
+            zooKeeper()
+                    .getChildren(
+                            path,
+                            false,
+                            (rc, p, ctx, children) -> {
+                                if (rc == KeeperException.Code.OK.intValue()) {
+                                    f.complete(children);
+                                } else if (rc == KeeperException.Code.NONODE.intValue()) {
+                                    f.complete(java.util.Collections.emptyList());
+                                } else {
+                                    f.completeExceptionally(
+                                            KeeperException.create(
+                                                    KeeperException.Code.get(rc), p));
+                                }
+                            },
+                            null);
+            try {
+                List<String> children = retries.await(f);
+                retries.progress();
+                return children;
+            } catch (KeeperException e) {
+                if (!ZooKeeperCalls.isTransient(e.code())) {
+                    throw fatal(path, e);
+                }
+                retries.backOff(e);
+            }
+        }
+    }
+
+    /** The conditional mutation of the chunk at {@code path}, if any. */
+    @Nullable
+    private static ZNodeMutation conditionalAt(List<ZNodeMutation> pending, @Nullable String path) {
+        if (path == null) {
+            return null;
+        }
+        for (ZNodeMutation m : pending) {
+            if (m.isConditional() && m.getPath().equals(path)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A conditional mutation cannot succeed as planned: read the node and decide. A write this
+     * writer already made (a replay after ConnectionLoss or a restore) is done; anything else is a
+     * conflict, which fails or is skipped by {@code 'sink.version-conflict'}. Either way it leaves
+     * {@code pending}; a write found done moves to {@code done}.
+     */
+    private void resolveConflict(
+            ZNodeMutation m, List<ZNodeMutation> pending, List<ZNodeMutation> done)
+            throws IOException {
+        ZNodeState actual = read(m.getPath());
+        pending.remove(m);
+        if (VersionConflicts.alreadyApplied(m, actual.stat, actual.data)) {
+            done.add(m);
+            if (!m.isDelete()) {
+                remember(m.getPath());
+            }
+            return;
+        }
+        conflicts.onConflict(m, actual.stat); // throws under 'fail'
+    }
+
+    /** A node's data and stat, or a null stat for a missing node. */
+    private static final class ZNodeState {
+        @Nullable final Stat stat;
+        @Nullable final byte[] data;
+
+        ZNodeState(@Nullable Stat stat, @Nullable byte[] data) {
+            this.stat = stat;
+            this.data = data;
+        }
+    }
+
+    private ZNodeState read(String path) throws IOException {
+        while (true) {
+            CompletableFuture<ZNodeState> f = new CompletableFuture<>();
+            zooKeeper()
+                    .getData(
+                            path,
+                            false,
+                            (rc, p, ctx, data, stat) -> {
+                                if (rc == KeeperException.Code.OK.intValue()) {
+                                    f.complete(new ZNodeState(stat, data));
+                                } else if (rc == KeeperException.Code.NONODE.intValue()) {
+                                    f.complete(new ZNodeState(null, null));
+                                } else {
+                                    f.completeExceptionally(
+                                            KeeperException.create(
+                                                    KeeperException.Code.get(rc), p));
+                                }
+                            },
+                            null);
+            try {
+                ZNodeState state = retries.await(f);
+                retries.progress();
+                return state;
+            } catch (KeeperException e) {
+                if (!ZooKeeperCalls.isTransient(e.code())) {
+                    throw fatal(path, e);
+                }
+                retries.backOff(e);
+            }
         }
     }
 
     private void learnWritten(List<Op> ops) {
         for (Op op : ops) {
+            if (planner.mode().isSequential() && op.getPath().contains("/_c_")) {
+                continue; // a guarded sequential create: its real name has the counter
+            }
             if (op.getType() == ZooDefs.OpCode.delete) {
                 knownToExist.remove(op.getPath());
             } else {
@@ -267,86 +453,51 @@ final class ZNodeBatchWriter {
         }
     }
 
-    /** One transaction, waited for; the wait is bounded by the retry budget. */
-    private void multi(List<Op> ops) throws IOException, KeeperException {
-        retries.await(multiAsync(ops));
-    }
-
     /**
      * Sends one transaction. The answer is awaited with the retry budget's bound, never the
      * client's own read timeout. A failure names the path of the first failed operation.
      */
-    private CompletableFuture<Void> multiAsync(List<Op> ops) throws IOException {
+    private static CompletableFuture<Void> multiAsync(ZooKeeper zk, List<Op> ops) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (ops.isEmpty()) {
             done.complete(null);
             return done;
         }
-        zooKeeper()
-                .multi(
-                        ops,
-                        (rc, ignored, ctx, results) -> {
-                            if (rc == KeeperException.Code.OK.intValue()) {
-                                done.complete(null);
-                            } else {
-                                done.completeExceptionally(
-                                        KeeperException.create(
-                                                KeeperException.Code.get(rc),
-                                                failedPath(ops, results)));
-                            }
-                        },
-                        null);
+        zk.multi(
+                ops,
+                (rc, ignored, ctx, results) -> {
+                    if (rc == KeeperException.Code.OK.intValue()) {
+                        done.complete(null);
+                    } else {
+                        done.completeExceptionally(
+                                KeeperException.create(
+                                        KeeperException.Code.get(rc), failedPath(ops, results)));
+                    }
+                },
+                null);
         return done;
     }
 
-    /** Ops for the chunk: from verified existence if we have it, else from what we wrote before. */
-    private List<Op> plan(List<ZNodeMutation> chunk, Map<String, Boolean> verified) {
-        List<Op> ops = new ArrayList<>(chunk.size());
-        Set<String> createdHere = new HashSet<>();
-        for (ZNodeMutation m : chunk) {
-            String path = m.getPath();
-            if (m.isDelete()) {
-                if (verified == null || verified.getOrDefault(path, true)) {
-                    ops.add(Op.delete(path, -1));
-                }
-                continue;
-            }
-            boolean exists =
-                    createdHere.contains(path)
-                            || (verified == null
-                                    ? unknownPathsUsuallyExist || knownToExist.contains(path)
-                                    : verified.getOrDefault(path, false));
-            if (exists) {
-                ops.add(Op.setData(path, m.getData(), -1));
-                continue;
-            }
-            if (verified != null) {
-                List<String> missing = new ArrayList<>();
-                for (String a = ZNodePaths.parent(path);
-                        a != null && isAtOrBelowRoot(a);
-                        a = ZNodePaths.parent(a)) {
-                    if (!createdHere.contains(a) && !verified.getOrDefault(a, false)) {
-                        missing.add(0, a);
-                    }
-                }
-                for (String a : missing) {
-                    ops.add(Op.create(a, EMPTY, ACL_LIST, CreateMode.PERSISTENT));
-                    createdHere.add(a);
-                }
-            }
-            ops.add(Op.create(path, m.getData(), ACL_LIST, CreateMode.PERSISTENT));
-            createdHere.add(path);
+    private boolean probablyExists(String path) {
+        if (planner.mode().isEphemeral()) {
+            // Only a node this session created is surely this session's; others are verified.
+            return knownToExist.contains(path);
         }
-        return ops;
+        return unknownPathsUsuallyExist || knownToExist.contains(path);
     }
 
-    private void learnFrom(List<ZNodeMutation> chunk, Map<String, Boolean> verified) {
+    /** Forgets which paths exist: after a session expiry this session's ephemerals are gone. */
+    void forgetKnownPaths() {
+        knownToExist.clear();
+    }
+
+    private void learnFrom(List<ZNodeMutation> chunk, Map<String, Stat> verified) {
         int upserts = 0;
         int existing = 0;
         for (ZNodeMutation m : chunk) {
             if (!m.isDelete()) {
                 upserts++;
-                if (verified.getOrDefault(m.getPath(), false)) {
+                if (verified.get(m.getPath()) != null) {
                     existing++;
                 }
             }
@@ -356,21 +507,13 @@ final class ZNodeBatchWriter {
         }
     }
 
-    /** Ancestors above the root are the user's, not the table's: never checked or created. */
-    private boolean isAtOrBelowRoot(String path) {
-        return !"/".equals(path)
-                && (path.equals(rootPath)
-                        || "/".equals(rootPath)
-                        || path.startsWith(rootPath + "/"));
-    }
-
     private Collection<String> pathsToCheck(List<ZNodeMutation> chunk) {
         Set<String> paths = new LinkedHashSet<>();
         for (ZNodeMutation m : chunk) {
             paths.add(m.getPath());
             if (!m.isDelete()) {
                 for (String a = ZNodePaths.parent(m.getPath());
-                        a != null && isAtOrBelowRoot(a);
+                        a != null && planner.isAtOrBelowRoot(a);
                         a = ZNodePaths.parent(a)) {
                     if (!paths.add(a)) {
                         break; // its ancestors are in already
@@ -382,26 +525,26 @@ final class ZNodeBatchWriter {
     }
 
     /** One pipelined round of {@code exists} calls. */
-    private Map<String, Boolean> existence(Collection<String> paths) throws IOException {
+    private Map<String, Stat> existence(Collection<String> paths) throws IOException {
         while (true) {
             try {
-                Map<String, Boolean> result = new HashMap<>();
+                Map<String, Stat> result = new HashMap<>();
                 List<String> list = new ArrayList<>(paths);
                 for (int start = 0; start < list.size(); start += EXISTS_WINDOW) {
                     ZooKeeper zk = zooKeeper();
-                    List<CompletableFuture<Boolean>> futures = new ArrayList<>();
+                    List<CompletableFuture<Stat>> futures = new ArrayList<>();
                     List<String> window =
                             list.subList(start, Math.min(list.size(), start + EXISTS_WINDOW));
                     for (String p : window) {
-                        CompletableFuture<Boolean> f = new CompletableFuture<>();
+                        CompletableFuture<Stat> f = new CompletableFuture<>();
                         zk.exists(
                                 p,
                                 false,
                                 (rc, path, ctx, stat) -> {
                                     if (rc == KeeperException.Code.OK.intValue()) {
-                                        f.complete(true);
+                                        f.complete(stat);
                                     } else if (rc == KeeperException.Code.NONODE.intValue()) {
-                                        f.complete(false);
+                                        f.complete(null);
                                     } else {
                                         f.completeExceptionally(
                                                 KeeperException.create(
@@ -430,23 +573,49 @@ final class ZNodeBatchWriter {
      * A plain delete in the chunk hit a node with children: delete that subtree outside the
      * transaction and drop the delete from the chunk. When the error names no operation (the client
      * reports it without per-op results), every delete of the chunk is done that way; this is safe
-     * because a chunk never holds a delete together with a mutation at or below it.
+     * because a chunk never holds a delete together with a mutation at or below it. A conditional
+     * delete first checks the node's version, so a conflict leaves the subtree as it was.
      */
-    void recoverFromNotEmpty(List<ZNodeMutation> pending, KeeperException e) throws IOException {
+    void recoverFromNotEmpty(
+            List<ZNodeMutation> pending, KeeperException e, List<ZNodeMutation> done)
+            throws IOException {
         String failedPath = e.getPath();
-        Set<String> targets = new LinkedHashSet<>();
+        List<ZNodeMutation> targets = new ArrayList<>();
         for (ZNodeMutation m : pending) {
             if (m.isDelete() && (failedPath == null || m.getPath().equals(failedPath))) {
-                targets.add(m.getPath());
+                targets.add(m);
             }
         }
         if (targets.isEmpty()) {
             throw fatal(failedPath, e); // NOTEMPTY for something the chunk does not delete
         }
-        for (String path : targets) {
-            deleteSubtree(path);
+        for (ZNodeMutation m : targets) {
+            if (!m.isConditional()) {
+                deleteSubtree(m.getPath());
+                pending.remove(m);
+                continue;
+            }
+            ZNodeState actual = read(m.getPath());
+            if (actual.stat == null || actual.stat.getVersion() != m.getExpectedVersion()) {
+                resolveConflict(m, pending, done);
+                continue;
+            }
+            try {
+                for (String child : client.getChildren().forPath(m.getPath())) {
+                    deleteSubtree(ZNodePaths.join(m.getPath(), child));
+                }
+                client.delete().withVersion(m.getExpectedVersion()).forPath(m.getPath());
+                pending.remove(m);
+                knownToExist.remove(m.getPath());
+            } catch (KeeperException.BadVersionException | KeeperException.NoNodeException x) {
+                resolveConflict(m, pending, done); // changed while its children went
+            } catch (KeeperException x) {
+                throw fatal(m.getPath(), x);
+            } catch (Exception x) {
+                throw new IOException(
+                        "Deleting the subtree at '" + m.getPath() + "' failed: " + x, x);
+            }
         }
-        pending.removeIf(m -> m.isDelete() && targets.contains(m.getPath()));
     }
 
     private void deleteSubtree(String path) throws IOException {
@@ -489,6 +658,27 @@ final class ZNodeBatchWriter {
                                     + options.getConnection().getDigestUser()
                                     + "' this permission."
                             : " The node or its parent has an ACL; set 'auth.digest.user' and 'auth.digest.password'.";
+            if (!planner.acl().equals(ZooDefs.Ids.OPEN_ACL_UNSAFE)) {
+                hint +=
+                        " Nodes this sink creates get 'sink.acl' = '"
+                                + options.getAcl()
+                                + "': it must grant the table's own identity the permissions"
+                                + " the sink needs (c and w, and d for deletes).";
+            }
+        } else if (e.code() == KeeperException.Code.NOCHILDRENFOREPHEMERALS) {
+            hint =
+                    " Its parent is an ephemeral node, and ephemeral nodes cannot have children:"
+                            + " keep rows of an ephemeral table as leaves, below persistent parents.";
+        } else if (e.code() == KeeperException.Code.UNIMPLEMENTED
+                && options.getCreateMode().isTtl()) {
+            hint =
+                    String.format(
+                            " 'sink.create-mode' = '%s' creates TTL nodes, which the servers refuse"
+                                    + " unless they run with 'zookeeper.extendedTypesEnabled=true'"
+                                    + " (a Java system property of every server).",
+                            options.getCreateMode());
+        } else if (e.code() == KeeperException.Code.INVALIDACL) {
+            hint = " The server refused 'sink.acl' = '" + options.getAcl() + "'.";
         }
         return new IOException(
                 String.format(

@@ -5,19 +5,16 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Checkpoint form of a {@link ZNodeCommittable}.
- *
- * <p>Version 1: {@code int count}, then per mutation {@code boolean delete}, the absolute path
- * ({@code writeUTF}) and, for an upsert, {@code int length} and the data bytes.
+ * Checkpoint form of a {@link ZNodeCommittable}: the list of its mutations in the layout of {@link
+ * ZNodeMutationCodec} (version 2 written; version 1, of earlier releases, still read).
  */
 public final class ZNodeCommittableSerializer
         implements SimpleVersionedSerializer<ZNodeCommittable> {
-    static final int VERSION_1 = 1;
-    static final int CURRENT_VERSION = VERSION_1;
+    static final int VERSION_1 = ZNodeMutationCodec.VERSION_1;
+    static final int VERSION_2 = ZNodeMutationCodec.VERSION_2;
+    static final int CURRENT_VERSION = VERSION_2;
 
     /** {@code writeUTF} holds at most this many bytes; writers refuse longer paths up front. */
     static final int MAX_PATH_BYTES = 65_535;
@@ -30,32 +27,14 @@ public final class ZNodeCommittableSerializer
     @Override
     public byte[] serialize(ZNodeCommittable committable) throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(256);
-        List<ZNodeMutation> mutations = committable.getMutations();
-        out.writeInt(mutations.size());
-        for (ZNodeMutation m : mutations) {
-            out.writeBoolean(m.isDelete());
-            out.writeUTF(m.getPath());
-            if (!m.isDelete()) {
-                out.writeInt(m.getData().length);
-                out.write(m.getData());
-            }
-        }
+        ZNodeMutationCodec.writeVersion2(committable.getMutations(), out);
         return out.getCopyOfBuffer();
     }
 
     @Override
     public ZNodeCommittable deserialize(int version, byte[] serialized) throws IOException {
-        switch (version) {
-            case VERSION_1:
-                return readVersion1(new DataInputDeserializer(serialized));
-            default:
-                throw new IOException(
-                        "Unknown version "
-                                + version
-                                + " of a ZooKeeper sink committable; this connector reads up to "
-                                + CURRENT_VERSION
-                                + ".");
-        }
+        return new ZNodeCommittable(
+                ZNodeMutationCodec.read(version, new DataInputDeserializer(serialized)));
     }
 
     /** Bytes {@code writeUTF} needs for the path (modified UTF-8). */
@@ -66,22 +45,5 @@ public final class ZNodeCommittableSerializer
             bytes += c >= 0x0001 && c <= 0x007F ? 1 : c <= 0x07FF ? 2 : 3;
         }
         return bytes;
-    }
-
-    private static ZNodeCommittable readVersion1(DataInputDeserializer in) throws IOException {
-        int count = in.readInt();
-        List<ZNodeMutation> mutations = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            boolean delete = in.readBoolean();
-            String path = in.readUTF();
-            if (delete) {
-                mutations.add(ZNodeMutation.delete(path));
-            } else {
-                byte[] data = new byte[in.readInt()];
-                in.readFully(data);
-                mutations.add(ZNodeMutation.upsert(path, data));
-            }
-        }
-        return new ZNodeCommittable(mutations);
     }
 }

@@ -3,9 +3,11 @@ package dev.zkflink.connector.zookeeper.sink;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientLease;
 
 import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.metrics.Counter;
 
 import java.io.IOException;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * Applies the committables of completed checkpoints, in checkpoint order, through the same batch
@@ -19,9 +21,13 @@ final class ZooKeeperCommitter implements Committer<ZNodeCommittable> {
     private ZooKeeperClientLease lease;
     private ZNodeBatchWriter batchWriter;
 
-    ZooKeeperCommitter(ZooKeeperWriteOptions options, String rootPath) {
+    private final Counter numVersionConflicts;
+
+    ZooKeeperCommitter(
+            ZooKeeperWriteOptions options, String rootPath, Counter numVersionConflicts) {
         this.options = options;
         this.rootPath = rootPath;
+        this.numVersionConflicts = numVersionConflicts;
     }
 
     @Override
@@ -36,9 +42,26 @@ final class ZooKeeperCommitter implements Committer<ZNodeCommittable> {
     private ZNodeBatchWriter writer() throws IOException {
         if (batchWriter == null) {
             lease = ZooKeeperSinkWriter.openWriterClient(options);
-            ZNodeBatchWriter writer = new ZNodeBatchWriter(lease.client(), options, rootPath);
+            ZNodeBatchWriter writer =
+                    new ZNodeBatchWriter(
+                            lease.client(),
+                            options,
+                            rootPath,
+                            new ZNodeBatchWriter.WriteListener() {
+                                @Override
+                                public void written(
+                                        List<ZNodeMutation> mutations,
+                                        long bytes,
+                                        long nanos,
+                                        long sessionId) {}
+
+                                @Override
+                                public void versionConflictSkipped(ZNodeMutation mutation) {
+                                    numVersionConflicts.inc();
+                                }
+                            });
             try {
-                ZooKeeperSinkWriter.ensureRoot(lease.client(), writer, rootPath);
+                ZooKeeperSinkWriter.ensureRoot(lease.client(), writer, rootPath, options);
             } catch (IOException | RuntimeException e) {
                 lease.close();
                 lease = null;

@@ -27,7 +27,7 @@ final class ZooKeeperCommittingSinkWriter<IN>
     /** Segments already closed by a delete-then-upsert of one path, in order. */
     private final List<ZNodeMutation> closedSegments = new ArrayList<>();
 
-    private LinkedHashMap<String, ZNodeMutation> segment = new LinkedHashMap<>();
+    private LinkedHashMap<Object, ZNodeMutation> segment = new LinkedHashMap<>();
     private long bufferedBytes;
 
     ZooKeeperCommittingSinkWriter(
@@ -47,18 +47,26 @@ final class ZooKeeperCommittingSinkWriter<IN>
             return;
         }
         ZooKeeperSinkWriter.checkSize(mutation, rootPath, juteMaxBuffer);
+        ZooKeeperSinkWriter.checkRow(mutation, rootPath, options);
         checkPathFitsState(mutation);
-        ZNodeMutation earlier = segment.get(mutation.getPath());
-        if (earlier != null && earlier.isDelete() && !mutation.isDelete()) {
+        if (options.getCreateMode().isSequential()) {
+            mutation = mutation.withSequenceGuard(java.util.UUID.randomUUID().toString());
+        }
+        Object key =
+                mutation.getSequenceGuard() != null
+                        ? mutation.getSequenceGuard()
+                        : mutation.getPath();
+        ZNodeMutation earlier = segment.get(key);
+        if (earlier != null && !ZooKeeperSinkWriter.foldsInto(mutation, earlier)) {
             closedSegments.addAll(segment.values());
             segment = new LinkedHashMap<>();
             earlier = null;
         }
         if (earlier != null) {
-            segment.remove(mutation.getPath());
+            segment.remove(key);
             bufferedBytes -= ZooKeeperSinkWriter.heapBytes(earlier);
         }
-        segment.put(mutation.getPath(), mutation);
+        segment.put(key, mutation);
         bufferedBytes += ZooKeeperSinkWriter.heapBytes(mutation);
         if (bufferedBytes > options.getBufferFlushMaxBytes()) {
             throw new IOException(

@@ -43,7 +43,8 @@ public final class ZooKeeperExactlyOnceSink<IN>
 
     @Override
     public Committer<ZNodeCommittable> createCommitter(CommitterInitContext context) {
-        return new ZooKeeperCommitter(options, rootPath);
+        return new ZooKeeperCommitter(
+                options, rootPath, context.metricGroup().counter("numVersionConflicts"));
     }
 
     @Override

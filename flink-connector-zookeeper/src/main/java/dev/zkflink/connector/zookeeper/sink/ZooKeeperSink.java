@@ -1,18 +1,27 @@
 package dev.zkflink.connector.zookeeper.sink;
 
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * Upsert sink on the Sink V2 API: each record becomes a set-data-or-create or a delete of one
  * znode, written in batched {@code multi()} transactions. Delivery is at-least-once (flush on
  * checkpoint) or none; because every write is an idempotent upsert or delete by key, replays after
- * a failure converge to the same tree.
+ * a failure converge to the same tree (conditional writes: see {@link VersionConflicts}). The
+ * writer's state holds the ephemeral nodes of an ephemeral table, so a restored writer creates them
+ * again.
  */
-public final class ZooKeeperSink<IN> implements Sink<IN> {
+public final class ZooKeeperSink<IN>
+        implements Sink<IN>, SupportsWriterState<IN, ZooKeeperWriterState> {
     private static final long serialVersionUID = 1L;
 
     private final ZooKeeperWriteOptions options;
@@ -29,14 +38,32 @@ public final class ZooKeeperSink<IN> implements Sink<IN> {
     }
 
     @Override
-    public SinkWriter<IN> createWriter(WriterInitContext context) throws IOException {
+    public StatefulSinkWriter<IN, ZooKeeperWriterState> createWriter(WriterInitContext context)
+            throws IOException {
+        return restoreWriter(context, Collections.emptyList());
+    }
+
+    @Override
+    public StatefulSinkWriter<IN, ZooKeeperWriterState> restoreWriter(
+            WriterInitContext context, Collection<ZooKeeperWriterState> recoveredState)
+            throws IOException {
         openFormat(serializer, context);
+        List<ZNodeMutation> ephemerals = new ArrayList<>();
+        for (ZooKeeperWriterState state : recoveredState) {
+            ephemerals.addAll(state.getEphemeralNodes());
+        }
         return new ZooKeeperSinkWriter<>(
                 options,
                 rootPath,
                 serializer,
                 context.getProcessingTimeService(),
-                context.metricGroup());
+                context.metricGroup(),
+                ephemerals);
+    }
+
+    @Override
+    public SimpleVersionedSerializer<ZooKeeperWriterState> getWriterStateSerializer() {
+        return new ZooKeeperWriterStateSerializer();
     }
 
     /** Opens the value format of a writer's serializer; shared by both sinks. */

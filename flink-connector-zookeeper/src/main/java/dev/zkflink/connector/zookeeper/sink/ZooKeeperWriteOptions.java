@@ -4,6 +4,10 @@ import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
 
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
+import org.apache.zookeeper.server.EphemeralType;
+
+import javax.annotation.Nullable;
+
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -22,6 +26,9 @@ public final class ZooKeeperWriteOptions implements Serializable {
     /** Each transaction in flight holds up to jute.maxbuffer of heap: 64 MiB at the default. */
     public static final int MAX_MAX_IN_FLIGHT = 64;
 
+    /** The longest TTL ZooKeeper encodes (40 bits of milliseconds, about 34 years). */
+    public static final long MAX_TTL_MILLIS = EphemeralType.TTL.maxValue();
+
     private final ZooKeeperConnectionOptions connection;
     private final int bufferFlushMaxRows;
     private final long bufferFlushMaxBytes;
@@ -31,6 +38,10 @@ public final class ZooKeeperWriteOptions implements Serializable {
     private final Duration retryBackoff;
     private final Duration retryTimeout;
     private final int maxInFlight;
+    private final ZNodeCreateMode createMode;
+    private final ZNodeAclSpec acl;
+    @Nullable private final Duration ttl;
+    private final VersionConflictPolicy versionConflict;
 
     private ZooKeeperWriteOptions(Builder b) {
         this.connection = b.connection;
@@ -42,6 +53,10 @@ public final class ZooKeeperWriteOptions implements Serializable {
         this.retryBackoff = b.retryBackoff;
         this.retryTimeout = b.retryTimeout;
         this.maxInFlight = b.maxInFlight;
+        this.createMode = b.createMode;
+        this.acl = b.acl;
+        this.ttl = b.ttl;
+        this.versionConflict = b.versionConflict;
     }
 
     public static Builder builder() {
@@ -88,6 +103,25 @@ public final class ZooKeeperWriteOptions implements Serializable {
         return maxInFlight;
     }
 
+    public ZNodeCreateMode getCreateMode() {
+        return createMode;
+    }
+
+    /** The ACL of every node the sink creates, parents included. */
+    public ZNodeAclSpec getAcl() {
+        return acl;
+    }
+
+    /** The table-wide TTL of TTL create modes; null when rows carry their own. */
+    @Nullable
+    public Duration getTtl() {
+        return ttl;
+    }
+
+    public VersionConflictPolicy getVersionConflict() {
+        return versionConflict;
+    }
+
     @Override
     public String toString() {
         return "ZooKeeperWriteOptions{"
@@ -108,6 +142,14 @@ public final class ZooKeeperWriteOptions implements Serializable {
                 + retryTimeout
                 + ", maxInFlight="
                 + maxInFlight
+                + ", createMode="
+                + createMode
+                + ", acl="
+                + acl
+                + ", ttl="
+                + ttl
+                + ", versionConflict="
+                + versionConflict
                 + "}";
     }
 
@@ -122,6 +164,10 @@ public final class ZooKeeperWriteOptions implements Serializable {
         private Duration retryBackoff = Duration.ofMillis(200);
         private Duration retryTimeout = Duration.ofSeconds(60);
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        private ZNodeCreateMode createMode = ZNodeCreateMode.PERSISTENT;
+        private ZNodeAclSpec acl = ZNodeAclSpec.open();
+        @Nullable private Duration ttl;
+        private VersionConflictPolicy versionConflict = VersionConflictPolicy.FAIL;
 
         public Builder setConnection(ZooKeeperConnectionOptions connection) {
             this.connection = connection;
@@ -172,6 +218,30 @@ public final class ZooKeeperWriteOptions implements Serializable {
             return this;
         }
 
+        /** What kind of node a row creates (default {@code persistent}). */
+        public Builder setCreateMode(ZNodeCreateMode createMode) {
+            this.createMode = createMode;
+            return this;
+        }
+
+        /** The ACL of every node the sink creates (default {@code world:anyone:cdrwa}). */
+        public Builder setAcl(ZNodeAclSpec acl) {
+            this.acl = acl;
+            return this;
+        }
+
+        /** The TTL of nodes created in a TTL create mode, unless a row carries its own. */
+        public Builder setTtl(@Nullable Duration ttl) {
+            this.ttl = ttl;
+            return this;
+        }
+
+        /** What a conditional write does on a version conflict (default {@code fail}). */
+        public Builder setVersionConflict(VersionConflictPolicy policy) {
+            this.versionConflict = policy;
+            return this;
+        }
+
         public ZooKeeperWriteOptions build() {
             require(connection != null, "ZooKeeper connection options are required.");
             require(
@@ -203,7 +273,42 @@ public final class ZooKeeperWriteOptions implements Serializable {
                     "'sink.max-in-flight' must be between 1 and %s, but was %s.",
                     MAX_MAX_IN_FLIGHT,
                     maxInFlight);
+            require(createMode != null, "'sink.create-mode' must be set.");
+            require(acl != null, "'sink.acl' must be set.");
+            require(versionConflict != null, "'sink.version-conflict' must be 'fail' or 'skip'.");
+            require(
+                    !acl.usesAuthScheme() || connection.hasDigestAuth(),
+                    "'sink.acl' = '%s' has an 'auth' entry, which grants the creating session's own"
+                            + " identities, but the table has none: set 'auth.digest.user' and"
+                            + " 'auth.digest.password'.",
+                    acl);
+            require(
+                    !(createMode.isEphemeral()
+                            && deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE),
+                    "'sink.create-mode' = '%s' cannot be combined with 'sink.delivery-guarantee' ="
+                            + " 'exactly-once': ephemeral nodes live with the writer's session,"
+                            + " and exactly-once writes happen in the committer. Use 'at-least-once'"
+                            + " (a restored writer re-creates its nodes).",
+                    createMode);
+            if (ttl != null) {
+                require(
+                        createMode.isTtl(),
+                        "'sink.ttl' is set, but 'sink.create-mode' = '%s' creates nodes without a"
+                                + " TTL; use 'persistent-with-ttl' or 'persistent-sequential-with-ttl'.",
+                        createMode);
+                checkTtl(ttl.toMillis(), "'sink.ttl'");
+            }
             return new ZooKeeperWriteOptions(this);
         }
+    }
+
+    /** A TTL ZooKeeper accepts: positive and at most {@link #MAX_TTL_MILLIS}. */
+    static void checkTtl(long millis, String what) {
+        require(
+                millis > 0 && millis <= MAX_TTL_MILLIS,
+                "%s must be between 1 ms and %s ms, but was %s ms.",
+                what,
+                MAX_TTL_MILLIS,
+                millis);
     }
 }

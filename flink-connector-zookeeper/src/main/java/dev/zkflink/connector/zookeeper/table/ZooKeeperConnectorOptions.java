@@ -1,6 +1,9 @@
 package dev.zkflink.connector.zookeeper.table;
 
 import dev.zkflink.connector.zookeeper.common.KeyMode;
+import dev.zkflink.connector.zookeeper.sink.VersionConflictPolicy;
+import dev.zkflink.connector.zookeeper.sink.ZNodeAclSpec;
+import dev.zkflink.connector.zookeeper.sink.ZNodeCreateMode;
 import dev.zkflink.connector.zookeeper.sink.ZooKeeperWriteOptions;
 
 import org.apache.flink.configuration.ConfigOption;
@@ -116,6 +119,34 @@ public final class ZooKeeperConnectorOptions {
                     .defaultValue(ZooKeeperWriteOptions.DEFAULT_MAX_IN_FLIGHT)
                     .withDescription(
                             "Write transactions a sink subtask keeps sent and not yet answered, at most; '1' waits for each before sending the next. Checkpoints and the end of input wait for all of them.");
+
+    public static final ConfigOption<ZNodeCreateMode> SINK_CREATE_MODE =
+            ConfigOptions.key("sink.create-mode")
+                    .enumType(ZNodeCreateMode.class)
+                    .defaultValue(ZNodeCreateMode.PERSISTENT)
+                    .withDescription(
+                            "What kind of node a row creates: 'persistent', 'persistent-sequential', 'ephemeral', 'ephemeral-sequential', 'container', 'persistent-with-ttl' or 'persistent-sequential-with-ttl'. Existing nodes keep their kind.");
+
+    public static final ConfigOption<String> SINK_ACL =
+            ConfigOptions.key("sink.acl")
+                    .stringType()
+                    .defaultValue(ZNodeAclSpec.OPEN)
+                    .withDescription(
+                            "ACL of every node the sink creates, parents included, in the ZooKeeper CLI's syntax: comma-separated 'scheme:id:perms' (for example 'world:anyone:r,digest:app:<base64 sha1>:cdrwa', 'auth::cdrwa', 'ip:10.0.0.0/8:r'). Existing nodes keep their ACL.");
+
+    public static final ConfigOption<Duration> SINK_TTL =
+            ConfigOptions.key("sink.ttl")
+                    .durationType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "TTL of the nodes a TTL create mode creates, unless the row's 'ttl' metadata column gives one.");
+
+    public static final ConfigOption<VersionConflictPolicy> SINK_VERSION_CONFLICT =
+            ConfigOptions.key("sink.version-conflict")
+                    .enumType(VersionConflictPolicy.class)
+                    .defaultValue(VersionConflictPolicy.FAIL)
+                    .withDescription(
+                            "What a conditional write (a row with a non-NULL 'version' metadata column) does when the node is at another version: 'fail' the job, or 'skip' the row and count it in 'numVersionConflicts'.");
 
     public static final ConfigOption<Duration> SESSION_TIMEOUT =
             ConfigOptions.key("session.timeout")

@@ -3,6 +3,7 @@ package dev.zkflink.connector.zookeeper.table;
 import dev.zkflink.connector.zookeeper.common.KeyMode;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
+import dev.zkflink.connector.zookeeper.sink.ZNodeAclSpec;
 import dev.zkflink.connector.zookeeper.sink.ZooKeeperWriteOptions;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
 import dev.zkflink.connector.zookeeper.table.lookup.ZooKeeperLookupOptions;
@@ -75,6 +76,10 @@ public final class ZooKeeperDynamicTableFactory
         options.add(SINK_RETRY_BACKOFF);
         options.add(SINK_RETRY_TIMEOUT);
         options.add(SINK_MAX_IN_FLIGHT);
+        options.add(SINK_CREATE_MODE);
+        options.add(SINK_ACL);
+        options.add(SINK_TTL);
+        options.add(SINK_VERSION_CONFLICT);
         options.add(SESSION_TIMEOUT);
         options.add(CONNECTION_TIMEOUT);
         options.add(CONNECTION_MAX_RETRIES);
@@ -163,7 +168,19 @@ public final class ZooKeeperDynamicTableFactory
                                         .setRetryBackoff(config.get(SINK_RETRY_BACKOFF))
                                         .setRetryTimeout(config.get(SINK_RETRY_TIMEOUT))
                                         .setMaxInFlight(config.get(SINK_MAX_IN_FLIGHT))
+                                        .setCreateMode(config.get(SINK_CREATE_MODE))
+                                        .setAcl(ZNodeAclSpec.parse(config.get(SINK_ACL)))
+                                        .setTtl(config.getOptional(SINK_TTL).orElse(null))
+                                        .setVersionConflict(config.get(SINK_VERSION_CONFLICT))
                                         .build());
+        if (writeOptions.getCreateMode().isEphemeral() && keyMode == KeyMode.RELATIVE_PATH) {
+            throw new ValidationException(
+                    String.format(
+                            "'sink.create-mode' = '%s' needs 'key.mode' = 'levels': in 'relative-path'"
+                                    + " mode a row can be the parent of another row, and ephemeral"
+                                    + " nodes cannot have children.",
+                            writeOptions.getCreateMode()));
+        }
         return new ZooKeeperDynamicTableSink(
                 columns,
                 layout,

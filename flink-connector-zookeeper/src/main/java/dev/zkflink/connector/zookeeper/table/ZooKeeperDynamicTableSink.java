@@ -7,23 +7,35 @@ import dev.zkflink.connector.zookeeper.sink.ZooKeeperWriteOptions;
 
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.format.EncodingFormat;
 import org.apache.flink.table.connector.sink.DynamicTableSink;
 import org.apache.flink.table.connector.sink.SinkV2Provider;
+import org.apache.flink.table.connector.sink.abilities.SupportsWritingMetadata;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.DataType;
 import org.apache.flink.types.RowKind;
 
 import javax.annotation.Nullable;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /** Upsert sink side of a {@code 'connector' = 'zookeeper'} table. */
-final class ZooKeeperDynamicTableSink implements DynamicTableSink {
+final class ZooKeeperDynamicTableSink implements DynamicTableSink, SupportsWritingMetadata {
     private final ZooKeeperTableColumns columns;
     private final ZNodeTreeLayout layout;
     private final ZooKeeperWriteOptions writeOptions;
     @Nullable private final EncodingFormat<SerializationSchema<RowData>> valueFormat;
     private final String formatName;
     @Nullable private final Integer parallelism;
+
+    /** Written metadata keys, in the order their columns follow the physical ones. */
+    private List<String> metadataKeys = Collections.emptyList();
 
     ZooKeeperDynamicTableSink(
             ZooKeeperTableColumns columns,
@@ -41,7 +53,48 @@ final class ZooKeeperDynamicTableSink implements DynamicTableSink {
     }
 
     @Override
+    public Map<String, DataType> listWritableMetadata() {
+        Map<String, DataType> keys = new LinkedHashMap<>();
+        for (ZooKeeperWritableMetadata m : ZooKeeperWritableMetadata.values()) {
+            keys.put(m.getKey(), m.getDataType());
+        }
+        return keys;
+    }
+
+    @Override
+    public void applyWritableMetadata(List<String> metadataKeys, DataType consumedDataType) {
+        this.metadataKeys = new ArrayList<>(metadataKeys);
+        if (metadataKeys.contains(ZooKeeperWritableMetadata.TTL.getKey())
+                && !writeOptions.getCreateMode().isTtl()) {
+            throw new ValidationException(
+                    String.format(
+                            "The table writes the 'ttl' metadata column, but 'sink.create-mode' ="
+                                    + " '%s' creates nodes without a TTL. Use 'persistent-with-ttl' or"
+                                    + " 'persistent-sequential-with-ttl', or declare the column"
+                                    + " VIRTUAL.",
+                            writeOptions.getCreateMode()));
+        }
+    }
+
+    private int metadataPosition(ZooKeeperWritableMetadata key) {
+        int i = metadataKeys.indexOf(key.getKey());
+        return i < 0 ? -1 : columns.physicalArity + i;
+    }
+
+    @Override
     public ChangelogMode getChangelogMode(ChangelogMode requestedMode) {
+        if (writeOptions.getCreateMode().isSequential()
+                && !requestedMode.containsOnly(RowKind.INSERT)) {
+            throw new ValidationException(
+                    String.format(
+                            "'sink.create-mode' = '%s' is insert-only: every row creates a new node"
+                                    + " (the key is its name prefix), so there is no node of a key to"
+                                    + " update or delete, but the query produces %s rows.",
+                            writeOptions.getCreateMode(), requestedMode.getContainedKinds()));
+        }
+        if (writeOptions.getCreateMode().isSequential()) {
+            return ChangelogMode.insertOnly();
+        }
         // Upsert by primary key: UPDATE_BEFORE carries nothing a znode needs, and a delete needs
         // only the key. Accepting key-only deletes keeps the planner from adding a
         // ChangelogNormalize in front of the sink for an upsert source (such as a live zookeeper
@@ -61,9 +114,23 @@ final class ZooKeeperDynamicTableSink implements DynamicTableSink {
                 valueFormat == null || !columns.hasValueColumns()
                         ? null
                         : valueFormat.createRuntimeEncoder(context, columns.valueRowType);
+        if (writeOptions.getCreateMode().isTtl()
+                && writeOptions.getTtl() == null
+                && metadataPosition(ZooKeeperWritableMetadata.TTL) < 0) {
+            throw new ValidationException(
+                    String.format(
+                            "'sink.create-mode' = '%s' needs a TTL: set 'sink.ttl', or write a 'ttl'"
+                                    + " metadata column (BIGINT, milliseconds).",
+                            writeOptions.getCreateMode()));
+        }
         ZooKeeperRowDataSerializer serializer =
                 new ZooKeeperRowDataSerializer(
-                        columns.keyCodec(layout), columns.valuePositions, encoder, formatName);
+                        columns.keyCodec(layout),
+                        columns.valuePositions,
+                        encoder,
+                        formatName,
+                        metadataPosition(ZooKeeperWritableMetadata.VERSION),
+                        metadataPosition(ZooKeeperWritableMetadata.TTL));
         String root = layout.getRootPath();
         if (writeOptions.getDeliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
             return SinkV2Provider.of(
@@ -74,8 +141,11 @@ final class ZooKeeperDynamicTableSink implements DynamicTableSink {
 
     @Override
     public DynamicTableSink copy() {
-        return new ZooKeeperDynamicTableSink(
-                columns, layout, writeOptions, valueFormat, formatName, parallelism);
+        ZooKeeperDynamicTableSink copy =
+                new ZooKeeperDynamicTableSink(
+                        columns, layout, writeOptions, valueFormat, formatName, parallelism);
+        copy.metadataKeys = metadataKeys;
+        return copy;
     }
 
     @Override

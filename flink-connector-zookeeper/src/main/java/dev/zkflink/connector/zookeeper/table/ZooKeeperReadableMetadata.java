@@ -72,7 +72,13 @@ public enum ZooKeeperReadableMetadata {
             "num-children",
             DataTypes.INT(),
             "Stat.numChildren: number of children.",
-            n -> n.getStat().getNumChildren());
+            n -> n.getStat().getNumChildren()),
+    TTL(
+            "ttl",
+            DataTypes.BIGINT(),
+            "Always NULL on reads: ZooKeeper does not tell clients a node's TTL. Readable so that"
+                    + " one table can both read and write it (see the writable 'ttl').",
+            n -> null);
 
     private final String key;
     private final DataType dataType;

@@ -23,6 +23,11 @@ final class ZooKeeperRowDataSerializer implements ZNodeMutationSerializer<RowDat
     private final int[] valuePositions;
     @Nullable private final SerializationSchema<RowData> valueEncoder;
     private final String formatName;
+
+    /** Positions of the written metadata columns in the consumed row, or -1. */
+    private final int versionPosition;
+
+    private final int ttlPosition;
     private transient ProjectedRowData valueView;
 
     ZooKeeperRowDataSerializer(
@@ -30,10 +35,22 @@ final class ZooKeeperRowDataSerializer implements ZNodeMutationSerializer<RowDat
             int[] valuePositions,
             @Nullable SerializationSchema<RowData> valueEncoder,
             String formatName) {
+        this(keys, valuePositions, valueEncoder, formatName, -1, -1);
+    }
+
+    ZooKeeperRowDataSerializer(
+            KeyPathCodec keys,
+            int[] valuePositions,
+            @Nullable SerializationSchema<RowData> valueEncoder,
+            String formatName,
+            int versionPosition,
+            int ttlPosition) {
         this.keys = keys;
         this.valuePositions = valuePositions;
         this.valueEncoder = valueEncoder;
         this.formatName = formatName;
+        this.versionPosition = versionPosition;
+        this.ttlPosition = ttlPosition;
     }
 
     @Override
@@ -50,11 +67,42 @@ final class ZooKeeperRowDataSerializer implements ZNodeMutationSerializer<RowDat
             case UPDATE_BEFORE:
                 return null;
             case DELETE:
-                return ZNodeMutation.delete(keys.toPath(row));
+                return ZNodeMutation.delete(keys.toPath(row), expectedVersion(row));
             default:
                 String path = keys.toPath(row);
-                return ZNodeMutation.upsert(path, encode(row));
+                return ZNodeMutation.upsert(path, encode(row), expectedVersion(row), ttl(row));
         }
+    }
+
+    /** NULL and -1 write unconditionally; other negative versions are refused, naming the row. */
+    private int expectedVersion(RowData row) throws IOException {
+        if (versionPosition < 0 || row.isNullAt(versionPosition)) {
+            return ZNodeMutation.ANY_VERSION;
+        }
+        int version = row.getInt(versionPosition);
+        if (version < ZNodeMutation.ANY_VERSION) {
+            throw new IOException(
+                    String.format(
+                            "The row with key %s has 'version' = %d; an expected version is NULL or"
+                                    + " -1 (unconditional) or at least 0. The row was not written.",
+                            keys.describeKey(row), version));
+        }
+        return version;
+    }
+
+    private long ttl(RowData row) throws IOException {
+        if (ttlPosition < 0 || row.isNullAt(ttlPosition)) {
+            return ZNodeMutation.TABLE_TTL;
+        }
+        long ttl = row.getLong(ttlPosition);
+        if (ttl <= 0) {
+            throw new IOException(
+                    String.format(
+                            "The row with key %s has 'ttl' = %d ms; a TTL must be positive (NULL"
+                                    + " takes 'sink.ttl'). The row was not written.",
+                            keys.describeKey(row), ttl));
+        }
+        return ttl;
     }
 
     private byte[] encode(RowData row) throws IOException {

@@ -75,7 +75,7 @@ class ZNodeBatchWriterITCase {
         assertThat(noPath.getPath()).isNull();
         assertThat(noPath.getResults()).isNull();
 
-        writer.recoverFromNotEmpty(pending, noPath);
+        writer.recoverFromNotEmpty(pending, noPath, new ArrayList<>());
 
         assertThat(trees.exists("/t/a")).isFalse();
         assertThat(trees.exists("/t/b")).isFalse();

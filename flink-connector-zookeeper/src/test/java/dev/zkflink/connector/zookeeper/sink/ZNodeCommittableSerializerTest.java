@@ -58,27 +58,49 @@ class ZNodeCommittableSerializerTest {
                 .isEqualTo(describe(new ZNodeCommittable(many)));
     }
 
-    /** Bytes of version 1, written from the documented layout and committed. */
+    /** Bytes of version 1 (of earlier releases), written from the documented layout. */
     @Test
-    void version1GoldenBytesRestoreAndAreStillWritten() throws IOException {
+    void version1GoldenBytesStillRestore() throws IOException {
         byte[] v1 = goldenBytes("znode-committable-v1.base64");
         ZNodeCommittable restored =
                 serializer.deserialize(ZNodeCommittableSerializer.VERSION_1, v1);
         assertThat(describe(restored)).isEqualTo(describe(golden()));
-        assertThat(serializer.getVersion()).isEqualTo(ZNodeCommittableSerializer.VERSION_1);
-        assertThat(serializer.serialize(golden()))
-                .as("version 1 layout unchanged; a change needs version 2")
-                .isEqualTo(v1);
+    }
+
+    /** The version-2 committable committed under golden-state/: conditions, a TTL, a guard. */
+    private static ZNodeCommittable goldenVersion2() {
+        return new ZNodeCommittable(
+                Arrays.asList(
+                        ZNodeMutation.upsert(
+                                "/mirror/apps/web/config",
+                                "{\"port\": 8080}".getBytes(StandardCharsets.UTF_8)),
+                        ZNodeMutation.delete("/mirror/apps/late", 3),
+                        ZNodeMutation.upsert("/mirror/caf\u00e9", new byte[0], 2, 60_000),
+                        ZNodeMutation.upsert("/mirror/jobs/job-", new byte[] {'x'})
+                                .withSequenceGuard("0b7e6c2a-5d1f-4c1e-9a39-2f4f8e3c9d10")));
+    }
+
+    /** Bytes of version 2, written by hand from the documented layout and committed. */
+    @Test
+    void version2GoldenBytesRestoreAndAreStillWritten() throws IOException {
+        byte[] v2 = goldenBytes("znode-committable-v2.base64");
+        ZNodeCommittable restored =
+                serializer.deserialize(ZNodeCommittableSerializer.VERSION_2, v2);
+        assertThat(describe(restored)).isEqualTo(describe(goldenVersion2()));
+        assertThat(serializer.getVersion()).isEqualTo(ZNodeCommittableSerializer.VERSION_2);
+        assertThat(serializer.serialize(goldenVersion2()))
+                .as("version 2 layout unchanged; a change needs version 3")
+                .isEqualTo(v2);
     }
 
     @Test
     void unknownVersionIsRejectedWithTheVersions() throws IOException {
         byte[] bytes = serializer.serialize(golden());
-        for (int version : new int[] {0, 2, -1}) {
+        for (int version : new int[] {0, 3, -1}) {
             assertThatThrownBy(() -> serializer.deserialize(version, bytes))
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("Unknown version " + version)
-                    .hasMessageContaining("reads up to 1");
+                    .hasMessageContaining("reads up to 2");
         }
     }
 
@@ -86,7 +108,7 @@ class ZNodeCommittableSerializerTest {
     void truncatedBytesFailInsteadOfRestoringPart() throws IOException {
         byte[] bytes = serializer.serialize(golden());
         byte[] cut = Arrays.copyOf(bytes, bytes.length - 3);
-        assertThatThrownBy(() -> serializer.deserialize(ZNodeCommittableSerializer.VERSION_1, cut))
+        assertThatThrownBy(() -> serializer.deserialize(serializer.getVersion(), cut))
                 .isInstanceOf(IOException.class);
     }
 
@@ -99,9 +121,15 @@ class ZNodeCommittableSerializerTest {
         List<String> out = new ArrayList<>();
         for (ZNodeMutation m : committable.getMutations()) {
             out.add(
-                    m.isDelete()
-                            ? "delete " + m.getPath()
-                            : "upsert " + m.getPath() + " " + Arrays.toString(m.getData()));
+                    (m.isDelete()
+                                    ? "delete " + m.getPath()
+                                    : "upsert " + m.getPath() + " " + Arrays.toString(m.getData()))
+                            + " v"
+                            + m.getExpectedVersion()
+                            + " ttl"
+                            + m.getTtlMillis()
+                            + " guard "
+                            + m.getSequenceGuard());
         }
         return out;
     }

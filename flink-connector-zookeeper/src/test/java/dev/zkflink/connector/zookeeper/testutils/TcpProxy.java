@@ -24,6 +24,9 @@ public final class TcpProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger requestsToDrop = new AtomicInteger();
+    private final AtomicInteger responsesToDrop = new AtomicInteger();
+    private final AtomicInteger responsesDropped = new AtomicInteger();
+    private volatile int responseMinBytes = Integer.MAX_VALUE;
     private volatile boolean frozen;
     private volatile boolean closed;
 
@@ -55,8 +58,22 @@ public final class TcpProxy implements AutoCloseable {
      * The next {@code n} times a client sends anything after its connection handshake, the proxy
      * closes that connection instead of forwarding it. The client's reconnects succeed.
      */
+    public int responsesDropped() {
+        return responsesDropped.get();
+    }
+
     public void dropNextRequests(int n) {
         requestsToDrop.set(n);
+    }
+
+    /**
+     * The next {@code n} times the server answers with a read of at least {@code minBytes} (a write
+     * transaction's answer, not a ping's), the proxy closes that connection instead of forwarding
+     * the answer: the server applied the request, the client sees ConnectionLoss.
+     */
+    public void dropNextResponses(int n, int minBytes) {
+        responseMinBytes = minBytes;
+        responsesToDrop.set(n);
     }
 
     public void dropConnections() {
@@ -103,6 +120,14 @@ public final class TcpProxy implements AutoCloseable {
                                             && requestsToDrop.getAndUpdate(r -> Math.max(0, r - 1))
                                                     > 0) {
                                         break; // closes both sockets below
+                                    }
+                                    if (!fromClient
+                                            && !handshake
+                                            && n >= responseMinBytes
+                                            && responsesToDrop.getAndUpdate(r -> Math.max(0, r - 1))
+                                                    > 0) {
+                                        responsesDropped.incrementAndGet();
+                                        break;
                                     }
                                     handshake = false;
                                     out.write(buf, 0, n);

@@ -25,6 +25,12 @@ public final class ZooKeeperServerProcess implements AutoCloseable {
 
     /** Starts a server with {@code -Xmx} of {@code heapMb} on a free port and waits for it. */
     public static ZooKeeperServerProcess start(Path dataDir, int heapMb) throws Exception {
+        return start(dataDir, heapMb, new String[0]);
+    }
+
+    /** As {@link #start(Path, int)}, with extra JVM options such as {@code -Dkey=value}. */
+    public static ZooKeeperServerProcess start(Path dataDir, int heapMb, String... jvmOptions)
+            throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
@@ -32,6 +38,7 @@ public final class ZooKeeperServerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         cmd.add("-Xmx" + heapMb + "m");
+        cmd.addAll(java.util.Arrays.asList(jvmOptions));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("org.apache.zookeeper.server.ZooKeeperServerMain");
