@@ -1,5 +1,7 @@
 package dev.zkflink.connector.zookeeper.soak;
 
+import dev.zkflink.connector.zookeeper.testutils.ExampleScript;
+import dev.zkflink.connector.zookeeper.testutils.FailoverMiniCluster;
 import dev.zkflink.connector.zookeeper.testutils.MaterializedChangelog;
 import dev.zkflink.connector.zookeeper.testutils.TreeChurn;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTrees;
@@ -75,7 +77,7 @@ public final class MirrorSoak {
         boolean parentDeletes = true;
 
         Duration settle = Duration.ofSeconds(120);
-        Path script = MirrorScript.DEFAULT_LOCATION;
+        Path script = ExampleScript.location("mirror-subtree.sql");
         Duration checkpointInterval = Duration.ofSeconds(2);
     }
 
@@ -123,9 +125,9 @@ public final class MirrorSoak {
                 settings.seed, settings.duration, settings.maxFaults);
         try (SoakEnsemble a = new SoakEnsemble("A");
                 SoakEnsemble b = new SoakEnsemble("B");
-                SoakFlink flink = SoakFlink.start()) {
-            MirrorScript script =
-                    MirrorScript.load(
+                FailoverMiniCluster flink = FailoverMiniCluster.start()) {
+            ExampleScript script =
+                    ExampleScript.load(
                             settings.script,
                             Map.of(
                                     "source_hosts",
@@ -136,7 +138,8 @@ public final class MirrorSoak {
                                     b.connectorHosts(),
                                     "sink_path",
                                     SINK_PATH));
-            report.deliveryGuarantee = script.deliveryGuarantee();
+            report.deliveryGuarantee =
+                    script.option("sink.delivery-guarantee").orElse("at-least-once");
             report.failovers =
                     settings.failovers != null
                             ? settings.failovers
@@ -166,7 +169,11 @@ public final class MirrorSoak {
     }
 
     private void soak(
-            SoakEnsemble a, SoakEnsemble b, TreeChurn churn, SoakFlink flink, JobClient job)
+            SoakEnsemble a,
+            SoakEnsemble b,
+            TreeChurn churn,
+            FailoverMiniCluster flink,
+            JobClient job)
             throws Exception {
         long deadline = System.nanoTime() + settings.duration.toNanos();
         List<String> cycle = new ArrayList<>();
@@ -217,7 +224,7 @@ public final class MirrorSoak {
     }
 
     private String inject(
-            String fault, SoakEnsemble a, SoakEnsemble b, SoakFlink flink, JobClient job)
+            String fault, SoakEnsemble a, SoakEnsemble b, FailoverMiniCluster flink, JobClient job)
             throws Exception {
         SoakEnsemble target = fault.endsWith(" B") ? b : a;
         switch (Fault.valueOf(fault.split(" ")[0])) {

@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.soak;
 
+import dev.zkflink.connector.zookeeper.testutils.ExampleScript;
 import dev.zkflink.connector.zookeeper.testutils.MaterializedChangelog;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTableTestBase;
 
@@ -49,9 +50,9 @@ class MirrorSubtreeITCase extends ZooKeeperTableTestBase {
         trees.put(sink + "/a/changed", "9");
         trees.put(sink + "/stale/x", "4");
         trees.put(sink + "/empty", new byte[0]);
-        MirrorScript check =
-                MirrorScript.load(
-                        MirrorScript.CHECK_LOCATION,
+        ExampleScript check =
+                ExampleScript.load(
+                        ExampleScript.location("mirror-check.sql"),
                         Map.of(
                                 "source_hosts",
                                 server.getConnectString(),
@@ -78,9 +79,9 @@ class MirrorSubtreeITCase extends ZooKeeperTableTestBase {
                 trees.put(source + "/g" + g + "/n" + n, "v" + n);
             }
         }
-        MirrorScript script =
-                MirrorScript.load(
-                        MirrorScript.DEFAULT_LOCATION,
+        ExampleScript script =
+                ExampleScript.load(
+                        ExampleScript.location("mirror-subtree.sql"),
                         Map.of(
                                 "source_hosts",
                                 server.getConnectString(),

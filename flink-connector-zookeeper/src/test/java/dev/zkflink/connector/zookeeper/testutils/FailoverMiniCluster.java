@@ -1,4 +1,4 @@
-package dev.zkflink.connector.zookeeper.soak;
+package dev.zkflink.connector.zookeeper.testutils;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
@@ -15,22 +15,22 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The Flink side of the mirror soak: a real MiniCluster with one TaskManager, which a failover
- * terminates and replaces, so the job restarts on a new TaskManager from its last completed
- * checkpoint (held by the JobManager).
+ * A real MiniCluster of its own with one TaskManager, which a failover terminates and replaces, so
+ * a job restarts on a new TaskManager from its last completed checkpoint (held by the JobManager).
+ * The mirror soak and the service-discovery test run their examples on it.
  */
-final class SoakFlink implements AutoCloseable {
+public final class FailoverMiniCluster implements AutoCloseable {
     private static final int SLOTS = 4;
     private static final int PARALLELISM = 2;
 
     private final MiniCluster cluster;
     private int taskManager; // index of the live TaskManager: the MiniCluster appends new ones
 
-    private SoakFlink(MiniCluster cluster) {
+    private FailoverMiniCluster(MiniCluster cluster) {
         this.cluster = cluster;
     }
 
-    static SoakFlink start() throws Exception {
+    public static FailoverMiniCluster start() throws Exception {
         MiniCluster cluster =
                 new MiniCluster(
                         new MiniClusterConfiguration.Builder()
@@ -39,11 +39,11 @@ final class SoakFlink implements AutoCloseable {
                                 .setNumSlotsPerTaskManager(SLOTS)
                                 .build());
         cluster.start();
-        return new SoakFlink(cluster);
+        return new FailoverMiniCluster(cluster);
     }
 
     /** Runs the script's INSERT on this cluster, checkpointing every {@code interval}. */
-    JobClient submit(MirrorScript script, Duration checkpointInterval) {
+    public JobClient submit(ExampleScript script, Duration checkpointInterval) {
         TestStreamEnvironment.setAsContext(cluster, PARALLELISM);
         try {
             StreamTableEnvironment tEnv =
@@ -65,7 +65,7 @@ final class SoakFlink implements AutoCloseable {
         }
     }
 
-    long completedCheckpoints(JobID job) throws Exception {
+    public long completedCheckpoints(JobID job) throws Exception {
         CheckpointStatsSnapshot stats =
                 cluster.getExecutionGraph(job).get().getCheckpointStatsSnapshot();
         if (stats == null) {
@@ -78,7 +78,7 @@ final class SoakFlink implements AutoCloseable {
      * Waits for the job's next completed checkpoint, then terminates the TaskManager and starts a
      * new one; returns the number of that checkpoint.
      */
-    long failOverAfterNextCheckpoint(JobID job) throws Exception {
+    public long failOverAfterNextCheckpoint(JobID job) throws Exception {
         long before = completedCheckpoints(job);
         long deadline = System.currentTimeMillis() + 60_000;
         while (completedCheckpoints(job) == before) {

@@ -1,4 +1,4 @@
-package dev.zkflink.connector.zookeeper.soak;
+package dev.zkflink.connector.zookeeper.testutils;
 
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
@@ -11,41 +11,39 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code examples/mirror-subtree.sql}, run as the SQL client runs it: {@code ${name}} placeholders
+ * A script of {@code examples/}, run as the SQL client runs it: {@code ${name}} placeholders
  * substituted, {@code SET 'key' = 'value'} applied to the session's configuration, the other
- * statements executed. The soak runs the example itself, so the example is what the soak checks;
- * its {@code 'sink.delivery-guarantee'} line is the one place that decides the guarantee.
+ * statements executed. Tests run the examples themselves, so an example is what its test checks.
  *
  * <p>The e2e module's {@code SqlScript} reads scripts in full generality; it lives in a module that
- * depends on this one. This reader only needs what the example uses: {@code --} comments, no {@code
+ * depends on this one. This reader only needs what the examples use: {@code --} comments, no {@code
  * ;} or {@code --} inside quoted text.
  */
-final class MirrorScript {
-    static final Path DEFAULT_LOCATION = Paths.get("..", "examples", "mirror-subtree.sql");
-
-    /** The check that lists the paths where the mirror differs from its source. */
-    static final Path CHECK_LOCATION = Paths.get("..", "examples", "mirror-check.sql");
-
+public final class ExampleScript {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-z_]+)}");
     private static final Pattern SET = Pattern.compile("(?is)SET\\s+'([^']+)'\\s*=\\s*'([^']*)'");
-    private static final Pattern GUARANTEE =
-            Pattern.compile("'sink\\.delivery-guarantee'\\s*=\\s*'([^']+)'");
 
+    private final String text;
     private final List<String> statements;
-    private final String deliveryGuarantee;
 
-    private MirrorScript(String text) {
+    private ExampleScript(String text) {
+        this.text = text;
         this.statements = split(text);
-        Matcher m = GUARANTEE.matcher(text);
-        this.deliveryGuarantee = m.find() ? m.group(1) : "at-least-once";
     }
 
-    /** The example at {@code location}, with {@code variables} substituted. */
-    static MirrorScript load(Path location, Map<String, String> variables) throws IOException {
+    /** {@code examples/<fileName>} of the repository, seen from a module's directory. */
+    public static Path location(String fileName) {
+        return Paths.get("..", "examples", fileName);
+    }
+
+    /** The script at {@code location}, with {@code variables} substituted. */
+    public static ExampleScript load(Path location, Map<String, String> variables)
+            throws IOException {
         String text = new String(Files.readAllBytes(location), StandardCharsets.UTF_8);
         Matcher m = PLACEHOLDER.matcher(text);
         StringBuilder sb = new StringBuilder();
@@ -57,20 +55,24 @@ final class MirrorScript {
             m.appendReplacement(sb, Matcher.quoteReplacement(value));
         }
         m.appendTail(sb);
-        return new MirrorScript(sb.toString());
+        return new ExampleScript(sb.toString());
     }
 
-    /** The sink table's {@code 'sink.delivery-guarantee'} (the connector's default if unset). */
-    String deliveryGuarantee() {
-        return deliveryGuarantee;
+    /**
+     * The value of the first {@code 'key' = 'value'} in the script, a table option or a {@code
+     * SET}; empty if the script does not set it.
+     */
+    public Optional<String> option(String key) {
+        Matcher m = Pattern.compile("'" + Pattern.quote(key) + "'\\s*=\\s*'([^']*)'").matcher(text);
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     /**
      * Runs the script in {@code tEnv}; {@code overrides} are set after the script's own {@code
-     * SET}s (the soak checkpoints and restarts faster than a production job). Returns the INSERT's
-     * result.
+     * SET}s (tests checkpoint and restart faster than a production job). Returns the result of the
+     * last statement, the INSERT in the examples.
      */
-    TableResult run(StreamTableEnvironment tEnv, Map<String, String> overrides) {
+    public TableResult run(StreamTableEnvironment tEnv, Map<String, String> overrides) {
         TableResult last = null;
         for (String statement : statements) {
             Matcher set = SET.matcher(statement);
