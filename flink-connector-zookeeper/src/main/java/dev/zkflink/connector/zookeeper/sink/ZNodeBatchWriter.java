@@ -143,6 +143,24 @@ final class ZNodeBatchWriter {
     }
 
     /**
+     * As {@link #apply}, for mutations that may have been applied before (a committable that Flink
+     * commits again after a restore): guarded sequential creates that already happened are skipped,
+     * so a repeated commit creates no second node. Conditional writes need nothing extra: a replay
+     * that meets its own write counts as done ({@link VersionConflicts#alreadyApplied}).
+     */
+    void applyReplayable(List<ZNodeMutation> mutations) throws IOException {
+        List<ZNodeMutation> pending = mutations;
+        for (ZNodeMutation m : mutations) {
+            if (m.getSequenceGuard() != null) {
+                pending = new ArrayList<>(mutations);
+                dropSequentialsCreated(pending, new ArrayList<>());
+                break;
+            }
+        }
+        apply(pending);
+    }
+
+    /**
      * Sends the mutations in order, without waiting for their answers beyond what {@code
      * sink.max-in-flight} and {@link InFlightPaths} demand: a transaction that could be reordered
      * against one in flight waits until the older ones are resolved, oldest first.

@@ -35,7 +35,7 @@ final class ZooKeeperCommitter implements Committer<ZNodeCommittable> {
             throws IOException, InterruptedException {
         for (CommitRequest<ZNodeCommittable> request : requests) {
             // A failure fails the job: the restored checkpoint hands the committable back.
-            writer().apply(request.getCommittable().getMutations());
+            writer().applyReplayable(request.getCommittable().getMutations());
         }
     }
 

@@ -224,6 +224,26 @@ class ZooKeeperCreateModesITCase extends ZooKeeperTableTestBase {
     }
 
     @Test
+    void aRowBelowAnEphemeralNodeFailsNamingTheReason() throws Exception {
+        String root = newRoot("eph-parent");
+        trees.put(root, "");
+        // Another session's ephemeral node where the table expects a persistent parent.
+        trees.client()
+                .create()
+                .withMode(org.apache.zookeeper.CreateMode.EPHEMERAL)
+                .forPath(root + "/svc");
+        StreamTableEnvironment tEnv = batchTableEnv();
+        tEnv.executeSql(
+                "CREATE TABLE t (a STRING, b STRING, v STRING, PRIMARY KEY (a, b) NOT ENFORCED)"
+                        + " WITH ("
+                        + with(root)
+                        + ")");
+        assertThatThrownBy(() -> tEnv.executeSql("INSERT INTO t VALUES ('svc', 'x', 'v')").await())
+                .hasStackTraceContaining("NOCHILDRENFOREPHEMERALS")
+                .hasStackTraceContaining("ephemeral nodes cannot have children");
+    }
+
+    @Test
     void unknownCreateModeFailsAtPlanning() {
         StreamTableEnvironment tEnv = batchTableEnv();
         tEnv.executeSql(
