@@ -41,17 +41,29 @@ final class HeldEphemeralNodes {
                                 m.getData(),
                                 ZNodeMutation.ANY_VERSION,
                                 m.getTtlMillis());
-                drop(nodes.put(m.getPath(), new Held(recreate, sessionId)));
-                perSession.merge(sessionId, 1, Integer::sum);
+                if (m.getSequenceGuard() != null) {
+                    recreate = recreate.withSequenceGuard(m.getSequenceGuard());
+                }
+                hold(recreate, sessionId);
             }
         }
     }
 
     void restore(List<ZNodeMutation> upserts) {
         for (ZNodeMutation m : upserts) {
-            drop(nodes.put(m.getPath(), new Held(m, NO_SESSION)));
-            perSession.merge(NO_SESSION, 1, Integer::sum);
+            hold(m, NO_SESSION);
         }
+    }
+
+    /**
+     * Each row of a sequential table is a node of its own (they share the key's path): held by its
+     * guard. A re-created sequential node keeps the guard, and ZooKeeper gives it a new counter.
+     */
+    private void hold(ZNodeMutation upsert, long sessionId) {
+        String key =
+                upsert.getSequenceGuard() != null ? upsert.getSequenceGuard() : upsert.getPath();
+        drop(nodes.put(key, new Held(upsert, sessionId)));
+        perSession.merge(sessionId, 1, Integer::sum);
     }
 
     /** Whether every held node is owned by {@code sessionId}; O(1). */

@@ -20,6 +20,15 @@ final class VersionConflicts {
 
     private final VersionConflictPolicy policy;
     private final ZNodeBatchWriter.WriteListener listener;
+
+    /**
+     * Set while a restored writer or committer may be writing again what the failed attempt had
+     * written: a conflict then may be a replay of a write that another writer has changed since.
+     * Failing on it would fail every restore from the same checkpoint, so it is skipped, counted
+     * and logged whatever the policy.
+     */
+    private boolean replaying;
+
     private long lastWarnMs = Long.MIN_VALUE;
     private long unwarned;
 
@@ -43,12 +52,28 @@ final class VersionConflicts {
                 && Arrays.equals(actualData, m.getData());
     }
 
+    void setReplaying(boolean replaying) {
+        this.replaying = replaying;
+    }
+
     /** Throws under {@code fail}; under {@code skip} counts the row and maybe warns. */
     void onConflict(ZNodeMutation m, @Nullable Stat actual) throws IOException {
         String found =
                 actual == null
                         ? "the node does not exist"
                         : "the node is at version " + actual.getVersion();
+        if (replaying) {
+            listener.versionConflictSkipped(m);
+            LOG.warn(
+                    "Version conflict on znode '{}' after a restore: the row expected version {},"
+                            + " but {}. It may be a replay of a write the failed attempt had made and"
+                            + " another writer changed since; skipped ('sink.version-conflict' is not"
+                            + " applied until the first checkpoint after the restore).",
+                    m.getPath(),
+                    m.getExpectedVersion(),
+                    found);
+            return;
+        }
         if (policy == VersionConflictPolicy.FAIL) {
             throw new IOException(
                     String.format(

@@ -132,6 +132,11 @@ final class ZNodeBatchWriter {
         this.conflicts = new VersionConflicts(options, listener);
     }
 
+    /** See {@link VersionConflicts#setReplaying}. */
+    void setReplaying(boolean replaying) {
+        conflicts.setReplaying(replaying);
+    }
+
     void markExisting(String path) {
         remember(path);
     }
@@ -149,6 +154,7 @@ final class ZNodeBatchWriter {
      * that meets its own write counts as done ({@link VersionConflicts#alreadyApplied}).
      */
     void applyReplayable(List<ZNodeMutation> mutations) throws IOException {
+        retries.progress(); // a new commit: the budget is full again, as for a flush
         List<ZNodeMutation> pending = mutations;
         for (ZNodeMutation m : mutations) {
             if (m.getSequenceGuard() != null) {
@@ -291,7 +297,9 @@ final class ZNodeBatchWriter {
                     case BADVERSION:
                     case NONODE:
                     case NODEEXISTS:
-                        if (conditional != null && e.code() != KeeperException.Code.NODEEXISTS) {
+                        if (conditional != null
+                                && e.code() != KeeperException.Code.NODEEXISTS
+                                && conditionals(pending) == 1) {
                             resolveConflict(conditional, pending, done);
                             break;
                         }
@@ -325,6 +333,7 @@ final class ZNodeBatchWriter {
      */
     private void dropSequentialsCreated(List<ZNodeMutation> pending, List<ZNodeMutation> done)
             throws IOException {
+        long session = zooKeeper().getSessionId();
         Map<String, List<String>> childrenOf = new HashMap<>();
         for (java.util.Iterator<ZNodeMutation> it = pending.iterator(); it.hasNext(); ) {
             ZNodeMutation m = it.next();
@@ -334,16 +343,57 @@ final class ZNodeBatchWriter {
             String parent = ZNodePaths.parent(m.getPath());
             List<String> children = childrenOf.get(parent);
             if (children == null) {
+                sync(parent); // the lost create may be on the leader and not yet on our server
                 children = children(parent);
                 childrenOf.put(parent, children);
             }
             String prefix = ZNodeOpPlanner.guardPrefix(m.getSequenceGuard());
             for (String child : children) {
-                if (child.startsWith(prefix)) {
+                if (child.startsWith(prefix)
+                        && (!planner.mode().isEphemeral()
+                                || ownedBy(ZNodePaths.join(parent, child), session))) {
                     it.remove();
                     done.add(m);
                     break;
                 }
+            }
+        }
+    }
+
+    /**
+     * Whether the node is an ephemeral of {@code session}: a guarded node of an expired or
+     * restored-from session is not this row's node, since it goes with its session.
+     */
+    private boolean ownedBy(String path, long session) throws IOException {
+        ZNodeState state = read(path);
+        return state.stat != null && state.stat.getEphemeralOwner() == session;
+    }
+
+    private void sync(String path) throws IOException {
+        while (true) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            zooKeeper()
+                    .sync(
+                            path,
+                            (rc, p, ctx) -> {
+                                if (rc == KeeperException.Code.OK.intValue()
+                                        || rc == KeeperException.Code.NONODE.intValue()) {
+                                    f.complete(null);
+                                } else {
+                                    f.completeExceptionally(
+                                            KeeperException.create(
+                                                    KeeperException.Code.get(rc), p));
+                                }
+                            },
+                            null);
+            try {
+                retries.await(f);
+                return;
+            } catch (KeeperException e) {
+                if (!ZooKeeperCalls.isTransient(e.code())) {
+                    throw fatal(path, e);
+                }
+                retries.backOff(e);
             }
         }
     }
@@ -368,9 +418,8 @@ final class ZNodeBatchWriter {
                             },
                             null);
             try {
-                List<String> children = retries.await(f);
-                retries.progress();
-                return children;
+                // No progress(): a read inside a retry loop must not refill the write budget.
+                return retries.await(f);
             } catch (KeeperException e) {
                 if (!ZooKeeperCalls.isTransient(e.code())) {
                     throw fatal(path, e);
@@ -378,6 +427,21 @@ final class ZNodeBatchWriter {
                 retries.backOff(e);
             }
         }
+    }
+
+    /**
+     * With several conditional mutations in a chunk (a replay, an UPDATE meeting many changes), one
+     * round of {@code exists} lets the planner report every conflict at once, instead of one failed
+     * transaction per conflict.
+     */
+    private static int conditionals(List<ZNodeMutation> pending) {
+        int n = 0;
+        for (ZNodeMutation m : pending) {
+            if (m.isConditional() && ++n > 1) {
+                return n;
+            }
+        }
+        return n;
     }
 
     /** The conditional mutation of the chunk at {@code path}, if any. */
@@ -446,9 +510,7 @@ final class ZNodeBatchWriter {
                             },
                             null);
             try {
-                ZNodeState state = retries.await(f);
-                retries.progress();
-                return state;
+                return retries.await(f); // a read: the write budget is not refilled
             } catch (KeeperException e) {
                 if (!ZooKeeperCalls.isTransient(e.code())) {
                     throw fatal(path, e);
@@ -498,8 +560,9 @@ final class ZNodeBatchWriter {
 
     private boolean probablyExists(String path) {
         if (planner.mode().isEphemeral()) {
-            // Only a node this session created is surely this session's; others are verified.
-            return knownToExist.contains(path);
+            // Never assumed: another session (another subtask after a rescale, a failed
+            // attempt) may own the node now. A create that meets it is verified and replanned.
+            return false;
         }
         return unknownPathsUsuallyExist || knownToExist.contains(path);
     }
@@ -681,8 +744,16 @@ final class ZNodeBatchWriter {
                         " Nodes this sink creates get 'sink.acl' = '"
                                 + options.getAcl()
                                 + "': it must grant the table's own identity the permissions"
-                                + " the sink needs (c and w, and d for deletes).";
+                                + " the sink needs (c and w; d for deletes; r for sequential and"
+                                + " conditional writes, which read what they find).";
             }
+        } else if (e.code() == KeeperException.Code.NOTEMPTY && planner.mode().isEphemeral()) {
+            hint =
+                    String.format(
+                            " 'sink.create-mode' = '%s' replaces a node that another session owns"
+                                    + " (or a persistent node) by this writer's ephemeral node, and"
+                                    + " this node has children, so it cannot become ephemeral.",
+                            options.getCreateMode());
         } else if (e.code() == KeeperException.Code.NOCHILDRENFOREPHEMERALS) {
             hint =
                     " Its parent is an ephemeral node, and ephemeral nodes cannot have children:"
@@ -698,10 +769,11 @@ final class ZNodeBatchWriter {
         } else if (e.code() == KeeperException.Code.INVALIDACL) {
             hint = " The server refused 'sink.acl' = '" + options.getAcl() + "'.";
         }
+        String what = path == null ? "below '" + rootPath + "'" : "znode '" + path + "'";
         return new IOException(
                 String.format(
-                        "Writing znode '%s' failed with ZooKeeper code %s (%d).%s",
-                        path, e.code(), e.code().intValue(), hint),
+                        "Writing %s failed with ZooKeeper code %s (%d).%s",
+                        what, e.code(), e.code().intValue(), hint),
                 e);
     }
 

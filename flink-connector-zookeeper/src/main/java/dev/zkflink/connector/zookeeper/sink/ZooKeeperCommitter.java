@@ -23,20 +23,30 @@ final class ZooKeeperCommitter implements Committer<ZNodeCommittable> {
 
     private final Counter numVersionConflicts;
 
+    /** A restored committer's first commit holds the committables of the restored checkpoint. */
+    private boolean replaying;
+
     ZooKeeperCommitter(
-            ZooKeeperWriteOptions options, String rootPath, Counter numVersionConflicts) {
+            ZooKeeperWriteOptions options,
+            String rootPath,
+            Counter numVersionConflicts,
+            boolean restored) {
         this.options = options;
         this.rootPath = rootPath;
         this.numVersionConflicts = numVersionConflicts;
+        this.replaying = restored;
     }
 
     @Override
     public void commit(Collection<CommitRequest<ZNodeCommittable>> requests)
             throws IOException, InterruptedException {
+        ZNodeBatchWriter writer = writer();
+        writer.setReplaying(replaying);
         for (CommitRequest<ZNodeCommittable> request : requests) {
             // A failure fails the job: the restored checkpoint hands the committable back.
-            writer().applyReplayable(request.getCommittable().getMutations());
+            writer.applyReplayable(request.getCommittable().getMutations());
         }
+        replaying = false;
     }
 
     private ZNodeBatchWriter writer() throws IOException {

@@ -44,7 +44,10 @@ public final class ZooKeeperExactlyOnceSink<IN>
     @Override
     public Committer<ZNodeCommittable> createCommitter(CommitterInitContext context) {
         return new ZooKeeperCommitter(
-                options, rootPath, context.metricGroup().counter("numVersionConflicts"));
+                options,
+                rootPath,
+                context.metricGroup().counter("numVersionConflicts"),
+                context.getRestoredCheckpointId().isPresent());
     }
 
     @Override

@@ -64,7 +64,8 @@ public final class ZooKeeperOverwriteSink<IN> implements Sink<IN> {
                         OverwriteSinkWriter.recording(serializer, sweep),
                         context.getProcessingTimeService(),
                         context.metricGroup(),
-                        java.util.Collections.emptyList());
+                        java.util.Collections.emptyList(),
+                        false);
         return new OverwriteSinkWriter<>(options, this, sweep, writer);
     }
 }

@@ -58,7 +58,8 @@ public final class ZooKeeperSink<IN>
                 serializer,
                 context.getProcessingTimeService(),
                 context.metricGroup(),
-                ephemerals);
+                ephemerals,
+                context.getRestoredCheckpointId().isPresent());
     }
 
     @Override

@@ -76,7 +76,8 @@ final class ZooKeeperSinkWriter<IN> implements StatefulSinkWriter<IN, ZooKeeperW
             ZNodeMutationSerializer<IN> serializer,
             ProcessingTimeService timeService,
             SinkWriterMetricGroup metrics,
-            List<ZNodeMutation> restoredEphemerals)
+            List<ZNodeMutation> restoredEphemerals,
+            boolean restored)
             throws IOException {
         this.options = options;
         this.ephemeral = options.getCreateMode().isEphemeral();
@@ -113,6 +114,7 @@ final class ZooKeeperSinkWriter<IN> implements StatefulSinkWriter<IN, ZooKeeperW
                         });
         try {
             ensureRoot(lease.client(), batchWriter, rootPath, options);
+            batchWriter.setReplaying(restored);
             ephemerals.restore(restoredEphemerals);
             keepEphemeralsAlive();
         } catch (IOException | RuntimeException e) {
@@ -237,6 +239,16 @@ final class ZooKeeperSinkWriter<IN> implements StatefulSinkWriter<IN, ZooKeeperW
                                     + " of that key to change. The row was not written.",
                             key, m.isDelete() ? "delete" : "conditional write", mode));
         }
+        if (mode.isEphemeral()
+                && ZNodeCommittableSerializer.encodedLength(m.getPath())
+                        > ZNodeCommittableSerializer.MAX_PATH_BYTES) {
+            throw new IOException(
+                    String.format(
+                            "The row with key '%.200s...' maps to a path of more than %d bytes. An"
+                                    + " ephemeral table keeps its nodes' paths in checkpoint state, which"
+                                    + " holds at most that many bytes per path. The row was not written.",
+                            key, ZNodeCommittableSerializer.MAX_PATH_BYTES));
+        }
         if (m.getTtlMillis() != ZNodeMutation.TABLE_TTL) {
             if (!mode.isTtl()) {
                 throw new IOException(
@@ -251,7 +263,11 @@ final class ZooKeeperSinkWriter<IN> implements StatefulSinkWriter<IN, ZooKeeperW
             } catch (IllegalArgumentException e) {
                 throw new IOException(e.getMessage() + " The row was not written.", e);
             }
-        } else if (mode.isTtl() && options.getTtl() == null && !m.isDelete()) {
+        } else if (mode.isTtl()
+                && options.getTtl() == null
+                && !m.isDelete()
+                && !m.isConditional()) {
+            // A conditional upsert never creates (it is a setData), so it needs no TTL.
             throw new IOException(
                     String.format(
                             "The row with key '%s' has no TTL: 'sink.create-mode' = '%s' needs one."
@@ -368,6 +384,8 @@ final class ZooKeeperSinkWriter<IN> implements StatefulSinkWriter<IN, ZooKeeperW
 
     @Override
     public List<ZooKeeperWriterState> snapshotState(long checkpointId) {
+        // flush() has made every row before this checkpoint durable: later rows are not replays.
+        batchWriter.setReplaying(false);
         if (!ephemeral) {
             return Collections.emptyList();
         }

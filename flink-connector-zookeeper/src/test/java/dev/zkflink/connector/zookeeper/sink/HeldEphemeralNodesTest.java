@@ -39,6 +39,19 @@ class HeldEphemeralNodesTest {
     }
 
     @Test
+    void rowsOfASequentialTableAreHeldOneByOneWithTheirGuards() {
+        HeldEphemeralNodes held = new HeldEphemeralNodes();
+        held.written(
+                Arrays.asList(
+                        ZNodeMutation.upsert("/r/m-", DATA).withSequenceGuard("g1"),
+                        ZNodeMutation.upsert("/r/m-", DATA).withSequenceGuard("g2")),
+                1);
+        assertThat(held.size()).isEqualTo(2);
+        assertThat(held.notOwnedBy(2).stream().map(ZNodeMutation::getSequenceGuard))
+                .containsExactly("g1", "g2");
+    }
+
+    @Test
     void restoredNodesBelongToNoLiveSession() {
         HeldEphemeralNodes held = new HeldEphemeralNodes();
         held.restore(Arrays.asList(ZNodeMutation.upsert("/r/x", DATA)));

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The batch writer against a real server, for outcomes a whole job cannot reach on purpose. */
 class ZNodeBatchWriterITCase {
@@ -82,6 +83,51 @@ class ZNodeBatchWriterITCase {
         writer.applyReplayable(cas); // meets version 1 with its own data: done, not a conflict
         assertThat(trees.get("/t/flag")).isEqualTo("on");
         assertThat(trees.stat("/t/flag").getVersion()).isEqualTo(1);
+    }
+
+    /**
+     * A restored writer or committer replays writes the failed attempt made; a conflict then may be
+     * one of those writes changed since by another client. It is skipped and counted, not failed on
+     * (which would fail every restore from the same checkpoint), until the first checkpoint.
+     */
+    @Test
+    void conflictsWhileReplayingAfterARestoreAreSkippedAndCounted() throws Exception {
+        trees.put("/t/flag", "ours");
+        trees.client().setData().forPath("/t/flag", "theirs".getBytes(StandardCharsets.UTF_8));
+        List<ZNodeMutation> skipped = new ArrayList<>();
+        ZooKeeperWriteOptions options =
+                ZooKeeperWriteOptions.builder()
+                        .setConnection(
+                                ZooKeeperConnectionOptions.builder()
+                                        .setHosts(server.getConnectString())
+                                        .build())
+                        .build(); // 'sink.version-conflict' = 'fail'
+        ZNodeBatchWriter restored =
+                new ZNodeBatchWriter(
+                        client,
+                        options,
+                        "/t",
+                        new ZNodeBatchWriter.WriteListener() {
+                            @Override
+                            public void written(
+                                    List<ZNodeMutation> m, long b, long n, long session) {}
+
+                            @Override
+                            public void versionConflictSkipped(ZNodeMutation m) {
+                                skipped.add(m);
+                            }
+                        });
+        List<ZNodeMutation> replay =
+                Arrays.asList(
+                        ZNodeMutation.upsert(
+                                "/t/flag", "ours".getBytes(StandardCharsets.UTF_8), 0, 0));
+        restored.setReplaying(true);
+        restored.apply(replay);
+        assertThat(skipped).hasSize(1);
+        assertThat(trees.get("/t/flag")).isEqualTo("theirs");
+        restored.setReplaying(false);
+        assertThatThrownBy(() -> restored.apply(replay))
+                .hasMessageContaining("Version conflict on znode '/t/flag'");
     }
 
     @Test

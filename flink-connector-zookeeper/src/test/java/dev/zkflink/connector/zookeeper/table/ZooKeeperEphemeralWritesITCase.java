@@ -118,6 +118,73 @@ class ZooKeeperEphemeralWritesITCase extends ZooKeeperTableTestBase {
     }
 
     @Test
+    void ephemeralSequentialRowsAreNamedByZooKeeperAndGoWithTheJob() throws Exception {
+        String root = newRoot("eph-seq");
+        StreamTableEnvironment tEnv = tableEnv();
+        tEnv.executeSql(
+                "CREATE TABLE gen (v STRING) WITH ('connector' = 'datagen',"
+                        + " 'rows-per-second' = '5', 'fields.v.length' = '4')");
+        tEnv.executeSql(
+                "CREATE TABLE members (grp STRING, name STRING, v STRING,"
+                        + " PRIMARY KEY (grp, name) NOT ENFORCED) WITH ("
+                        + with(
+                                root,
+                                "'sink.create-mode' = 'ephemeral-sequential'",
+                                "'sink.buffer-flush.interval' = '100ms'")
+                        + ")");
+        // Insert-only (a sequential table takes no updates): three rows, then a source that
+        // keeps the job running and matches nothing.
+        TableResult job =
+                tEnv.executeSql(
+                        "INSERT INTO members SELECT 'g', 'member-', v FROM (VALUES ('a'), ('b'),"
+                                + " ('c')) AS t(v) UNION ALL SELECT 'g', 'member-', v FROM gen"
+                                + " WHERE v = 'never-four-chars'");
+        try {
+            await(
+                    () ->
+                            trees.exists(root + "/g")
+                                    && trees.client().getChildren().forPath(root + "/g").size()
+                                            == 3,
+                    "three members");
+            java.util.Set<String> guards = new java.util.TreeSet<>();
+            long owner = 0;
+            for (String n : trees.client().getChildren().forPath(root + "/g")) {
+                assertThat(n).matches("_c_[0-9a-f-]{36}-member-\\d{10}");
+                owner = trees.stat(root + "/g/" + n).getEphemeralOwner();
+                assertThat(owner).isNotZero();
+                guards.add(n.substring(0, 40));
+            }
+            // After an expiry each member is created again: the same guard, a new counter.
+            assertThat(SessionHijack.expire(server.getConnectString(), owner, WAIT_MS)).isTrue();
+            long expired = owner;
+            await(
+                    () -> {
+                        java.util.List<String> now =
+                                trees.client().getChildren().forPath(root + "/g");
+                        java.util.Set<String> g = new java.util.TreeSet<>();
+                        for (String n : now) {
+                            org.apache.zookeeper.data.Stat st =
+                                    trees.client().checkExists().forPath(root + "/g/" + n);
+                            if (st == null || st.getEphemeralOwner() == expired) {
+                                return false;
+                            }
+                            g.add(n.substring(0, 40));
+                        }
+                        return now.size() == 3 && g.equals(guards);
+                    },
+                    "the three members back on a new session");
+            job.getJobClient().get().cancel().get();
+            await(
+                    () -> trees.client().getChildren().forPath(root + "/g").isEmpty(),
+                    "members gone with the job");
+        } finally {
+            if (!job.getJobClient().get().getJobStatus().get().isGloballyTerminalState()) {
+                job.getJobClient().get().cancel().get();
+            }
+        }
+    }
+
+    @Test
     void aPersistentNodeInTheWayIsReplacedByTheWritersEphemeral() throws Exception {
         String root = newRoot("eph-replace");
         trees.put(root + "/svc/x", "left by someone"); // persistent, owner 0

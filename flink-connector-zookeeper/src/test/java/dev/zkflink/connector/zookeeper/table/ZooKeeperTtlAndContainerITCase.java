@@ -77,6 +77,28 @@ class ZooKeeperTtlAndContainerITCase extends ZooKeeperTableTestBase {
     }
 
     @Test
+    void sequentialTtlNodesAreNamedByZooKeeperAndGoAfterTheirTtl() throws Exception {
+        String root = newRoot("seq-ttl");
+        StreamTableEnvironment tEnv = batchTableEnv();
+        tEnv.executeSql(
+                "CREATE TABLE t (k STRING, v STRING, PRIMARY KEY (k) NOT ENFORCED) WITH ("
+                        + withExtended(
+                                root,
+                                "'sink.create-mode' = 'persistent-sequential-with-ttl'",
+                                "'sink.ttl' = '300 ms'")
+                        + ")");
+        tEnv.executeSql("INSERT INTO t VALUES ('lease-', 'a'), ('lease-', 'b')").await();
+        java.util.List<String> names = extendedTrees.client().getChildren().forPath(root);
+        assertThat(names).hasSize(2);
+        for (String n : names) {
+            assertThat(n).matches("_c_[0-9a-f-]{36}-lease-\\d{10}");
+        }
+        for (String n : names) {
+            awaitGone(root + "/" + n);
+        }
+    }
+
+    @Test
     void containersGoWithTheirLastChild() throws Exception {
         String root = newRoot("container");
         StreamTableEnvironment tEnv = batchTableEnv();
