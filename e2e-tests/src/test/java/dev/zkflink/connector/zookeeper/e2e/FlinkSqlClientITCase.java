@@ -6,6 +6,7 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMap
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -27,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +55,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>The batch row-level statements (UPDATE, DELETE pushed down and row by row, INSERT
  *       OVERWRITE, TRUNCATE TABLE) run through the SQL client, and a DELETE and an UPDATE through
  *       the gateway's REST API; a plain client checks the tree after each run.
+ *   <li>{@code examples/register-instances.sql} runs through the SQL client: a streaming INSERT
+ *       whose rows are ephemeral nodes of the sink's session, gone when the job is cancelled.
  *   <li>{@code examples/lookup-join.sql} runs through the SQL client too: a streaming lookup join
  *       that shows a flag changed with a plain client while it runs, and ends by itself.
  * </ul>
@@ -452,13 +456,78 @@ class FlinkSqlClientITCase {
     }
 
     /**
+     * {@code examples/register-instances.sql} as written, in the SQL client: a streaming INSERT
+     * with {@code 'sink.create-mode' = 'ephemeral'}. The client only submits the job; the instance
+     * node appears as an ephemeral node of the sink's session, and goes when the job is cancelled,
+     * while its persistent parent stays.
+     */
+    @Test
+    @Order(7)
+    void ephemeralRegistrationScriptRunsInTheSqlClient() throws Exception {
+        Path script = flink.runDir().resolve("register-instances.sql");
+        String registration =
+                Files.readString(
+                        quickstartScript().resolveSibling("register-instances.sql"),
+                        StandardCharsets.UTF_8);
+        Files.writeString(
+                script,
+                "ADD JAR '"
+                        + sqlJar
+                        + "';\n\n"
+                        + SqlScript.substitute(registration, Map.of("hosts", hosts)),
+                StandardCharsets.UTF_8);
+        String instance = "/services/billing/billing-1";
+        try (CuratorFramework client = QuickstartDemo.connect(hosts)) {
+            client.create()
+                    .creatingParentsIfNeeded()
+                    .forPath(
+                            "/deploy/instances/billing/billing-1",
+                            "{\"address\":\"10.0.1.11\",\"port\":8080,\"zone\":\"eu-west-1a\"}"
+                                    .getBytes(UTF_8));
+            Map<String, String> jobs = jobStates();
+            LocalFlinkDeployment.ClientRun run =
+                    flink.runSqlClient(
+                            "register-instances-client",
+                            List.of("-f", script.toString()),
+                            CLIENT_TIMEOUT);
+            String output = withoutAnsi(run.output);
+            System.out.printf(
+                    "SQL client (register instances) exit code %d:%n%s%n", run.exitCode, output);
+            assertThat(run.exitCode).isZero();
+            assertThat(output).doesNotContain("[ERROR]").contains("Job ID:");
+
+            Map<String, String> started = jobStates();
+            started.keySet().removeAll(jobs.keySet());
+            assertThat(started).as("the INSERT job").hasSize(1);
+            String job = started.keySet().iterator().next();
+
+            awaitCondition(
+                    "the ephemeral node " + instance,
+                    () -> {
+                        Stat stat = client.checkExists().forPath(instance);
+                        return stat != null && stat.getEphemeralOwner() != 0;
+                    });
+            assertThat(new String(client.getData().forPath(instance), UTF_8))
+                    .contains("\"name\":\"billing\"", "\"id\":\"billing-1\"", "\"port\":8080");
+
+            flink.cancelJob(job);
+            awaitCondition(
+                    "the ephemeral node gone after the cancel",
+                    () -> client.checkExists().forPath(instance) == null);
+            assertThat(client.checkExists().forPath("/services/billing"))
+                    .as("the persistent parent")
+                    .isNotNull();
+        }
+    }
+
+    /**
      * {@code examples/lookup-join.sql} as written, in the SQL client: a streaming lookup join that
      * prints rows while it runs. The test flips {@code checkout/one-click-buy} with a plain client
      * once the client has printed a row with the old value, sees rows with the new one, and the
      * query ends by itself after its 240 events.
      */
     @Test
-    @Order(7)
+    @Order(8)
     void lookupJoinScriptSeesAFlagFlipInTheSqlClient() throws Exception {
         Path script = flink.runDir().resolve("lookup-join.sql");
         String lookupJoin = Files.readString(lookupJoinScript(), StandardCharsets.UTF_8);
@@ -551,7 +620,7 @@ class FlinkSqlClientITCase {
      * true} in the Flink configuration, the lines are gone.
      */
     @Test
-    @Order(8)
+    @Order(9)
     void zooKeeperClientsLogNoWarningsInTheCluster() throws Exception {
         List<String> problems = new ArrayList<>();
         for (String process : List.of("jobmanager", "taskmanager")) {
@@ -648,6 +717,17 @@ class FlinkSqlClientITCase {
                 .as("the jobs run by " + statement)
                 .hasSize(count)
                 .allSatisfy(state -> assertThat(state).isEqualTo("FINISHED"));
+    }
+
+    /** Polls {@code check} every 100 ms until it holds, for at most STATEMENT_TIMEOUT. */
+    private static void awaitCondition(String what, Callable<Boolean> check) throws Exception {
+        long deadline = System.nanoTime() + STATEMENT_TIMEOUT.toNanos();
+        while (!check.call()) {
+            assertThat(System.nanoTime())
+                    .as("waiting %s for %s", STATEMENT_TIMEOUT, what)
+                    .isLessThan(deadline);
+            Thread.sleep(100);
+        }
     }
 
     private static void printLogTails() {
