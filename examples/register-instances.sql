@@ -70,7 +70,9 @@ CREATE TABLE desired_instances (
 -- 'sink.create-mode' = 'ephemeral': each row's node is owned by the session of the sink subtask
 -- that wrote it, so ZooKeeper deletes it when the job stops, or when that session ends; after a
 -- session expiry the subtask creates its nodes again. The session timeout bounds how long the
--- nodes of a TaskManager that died outlive it (the servers cap it to 2 to 20 ticks).
+-- nodes of a TaskManager that died outlive it (the servers cap it to 2 to 20 ticks). The connection
+-- timeout (15 s by default) must not exceed it, or Curator logs a WARN for every client it opens:
+-- "session timeout [10000] is less than connection timeout [15000]".
 CREATE TABLE services (
   name      STRING,
   id        STRING,
@@ -82,7 +84,8 @@ CREATE TABLE services (
   'path' = '/services',
   'format' = 'raw',
   'sink.create-mode' = 'ephemeral',
-  'session.timeout' = '10 s'
+  'session.timeout' = '10 s',
+  'connection.timeout' = '10 s'
 );
 
 -- One ServiceInstance per desired instance. Curator's JsonInstanceSerializer ignores the order of

@@ -6,6 +6,7 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMap
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -26,6 +27,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +52,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       --endpoint ... -f script.sql}), against a ZooKeeper test server seeded like the quickstart;
  *       the test checks the znodes the script writes and the rows the client prints.
  *   <li>A {@code SELECT COUNT(*)} runs through the gateway's REST API v3 directly.
+ *   <li>The batch row-level statements (UPDATE, DELETE pushed down and row by row, INSERT
+ *       OVERWRITE, TRUNCATE TABLE) run through the SQL client, and a DELETE and an UPDATE through
+ *       the gateway's REST API; a plain client checks the tree after each run.
+ *   <li>{@code examples/register-instances.sql} runs through the SQL client: a streaming INSERT
+ *       whose rows are ephemeral nodes of the sink's session, gone when the job is cancelled.
  *   <li>{@code examples/lookup-join.sql} runs through the SQL client too: a streaming lookup join
  *       that shows a flag changed with a plain client while it runs, and ends by itself.
  * </ul>
@@ -326,13 +334,200 @@ class FlinkSqlClientITCase {
     }
 
     /**
+     * The batch row-level statements in the SQL client, on one table, in three client runs; after
+     * each run a plain client checks the tree. The first run's three statements each leave a mark
+     * that the others cannot: the UPDATE a new owner and version, the DELETE pushed down to the
+     * {@code checkout} subtree its count and no {@code checkout} node (a row-level delete would
+     * leave the parent), the row-level DELETE the disabled rows gone with their parents kept. Which
+     * statements ran a job is checked too: UPDATE, the row-level DELETE and INSERT OVERWRITE do;
+     * the pushed-down DELETE and TRUNCATE run in the gateway's JVM while it plans them.
+     */
+    @Test
+    @Order(5)
+    void rowLevelStatementsRunInTheSqlClient() throws Exception {
+        String root = "/e2e/row-level-client";
+        try (CuratorFramework client = QuickstartDemo.connect(hosts)) {
+            ZNodeTreeSnapshot.seed(
+                    client,
+                    root,
+                    Map.of(
+                            "checkout/one-click", flagJson(true, "team-x"),
+                            "checkout/dark-mode", flagJson(false, "team-y"),
+                            "search/typo", flagJson(true, "team-x"),
+                            "search/legacy", flagJson(false, "team-z"),
+                            "payments/wallet", flagJson(true, "team-z"),
+                            "payments/refunds", flagJson(false, "team-x")));
+
+            String output =
+                    runBatchStatements(
+                            root,
+                            "row-level",
+                            2,
+                            "UPDATE flags SET owner = 'team-w' WHERE owner = 'team-x'",
+                            "DELETE FROM flags WHERE service = 'checkout'",
+                            // payments/refunds is read at version 1, after the UPDATE.
+                            "DELETE FROM flags WHERE enabled = FALSE");
+            assertThat(tableauRows(output))
+                    .as("the pushed-down DELETE's count")
+                    .containsSubsequence(List.of("rows affected"), List.of("2"));
+            assertThat(ZNodeTreeSnapshot.of(client, root))
+                    .isEqualTo(
+                            Map.of(
+                                    "search", ZNodeTreeSnapshot.node("", 0),
+                                    "search/typo",
+                                            ZNodeTreeSnapshot.node(flagJson(true, "team-w"), 1),
+                                    "payments", ZNodeTreeSnapshot.node("", 0),
+                                    "payments/wallet",
+                                            ZNodeTreeSnapshot.node(flagJson(true, "team-z"), 0)));
+
+            // The result's rows are written, then the rest is swept: payments/wallet and payments.
+            runBatchStatements(
+                    root,
+                    "insert-overwrite",
+                    1,
+                    "INSERT OVERWRITE flags (service, flag, enabled, owner) VALUES"
+                            + " ('search', 'typo', FALSE, 'team-v'),"
+                            + " ('billing', 'invoices', TRUE, 'team-u')");
+            assertThat(ZNodeTreeSnapshot.of(client, root))
+                    .isEqualTo(
+                            Map.of(
+                                    "search", ZNodeTreeSnapshot.node("", 0),
+                                    "search/typo",
+                                            ZNodeTreeSnapshot.node(flagJson(false, "team-v"), 2),
+                                    "billing", ZNodeTreeSnapshot.node("", 0),
+                                    "billing/invoices",
+                                            ZNodeTreeSnapshot.node(flagJson(true, "team-u"), 0)));
+
+            runBatchStatements(root, "truncate", 0, "TRUNCATE TABLE flags");
+            assertThat(ZNodeTreeSnapshot.of(client, root)).isEmpty();
+            assertThat(client.checkExists().forPath(root)).as("the table root stays").isNotNull();
+        }
+    }
+
+    /**
+     * A DELETE pushed down and an UPDATE through the gateway's REST API, as an application would
+     * send them: the DELETE returns its {@code rows affected} and runs no job.
+     */
+    @Test
+    @Order(6)
+    void rowLevelStatementsThroughTheSqlGatewayRestApi() throws Exception {
+        String root = "/e2e/row-level-gateway";
+        SqlGatewayRestClient gateway = new SqlGatewayRestClient(flink.http(), flink.gatewayUrl());
+        String session =
+                gateway.openSession(
+                        Map.of("execution.runtime-mode", "batch", "table.dml-sync", "true"));
+        try (CuratorFramework client = QuickstartDemo.connect(hosts)) {
+            ZNodeTreeSnapshot.seed(
+                    client,
+                    root,
+                    Map.of(
+                            "checkout/one-click", flagJson(true, "team-x"),
+                            "checkout/dark-mode", flagJson(false, "team-y"),
+                            "search/typo", flagJson(true, "team-x"),
+                            "search/legacy", flagJson(true, "team-z")));
+            gateway.execute(session, "ADD JAR '" + sqlJar + "'", STATEMENT_TIMEOUT);
+            gateway.execute(session, createFlagsTable(root), STATEMENT_TIMEOUT);
+
+            String delete = "DELETE FROM flags WHERE service = 'checkout'";
+            Map<String, String> jobs = jobStates();
+            List<List<JsonNode>> deleted = gateway.execute(session, delete, STATEMENT_TIMEOUT);
+            assertThat(deleted).as("the rows affected").hasSize(1);
+            assertThat(deleted.get(0)).hasSize(1);
+            assertThat(deleted.get(0).get(0).asLong()).as("the rows affected").isEqualTo(2L);
+            assertNewJobsFinished(jobs, 0, delete);
+            assertThat(ZNodeTreeSnapshot.of(client, root).keySet())
+                    .containsExactly("search", "search/legacy", "search/typo");
+
+            String update = "UPDATE flags SET enabled = FALSE WHERE owner = 'team-x'";
+            jobs = jobStates();
+            gateway.execute(session, update, STATEMENT_TIMEOUT);
+            assertNewJobsFinished(jobs, 1, update);
+            assertThat(ZNodeTreeSnapshot.of(client, root))
+                    .isEqualTo(
+                            Map.of(
+                                    "search", ZNodeTreeSnapshot.node("", 0),
+                                    "search/typo",
+                                            ZNodeTreeSnapshot.node(flagJson(false, "team-x"), 1),
+                                    "search/legacy",
+                                            ZNodeTreeSnapshot.node(flagJson(true, "team-z"), 0)));
+        } finally {
+            gateway.closeSession(session);
+        }
+    }
+
+    /**
+     * {@code examples/register-instances.sql} as written, in the SQL client: a streaming INSERT
+     * with {@code 'sink.create-mode' = 'ephemeral'}. The client only submits the job; the instance
+     * node appears as an ephemeral node of the sink's session, and goes when the job is cancelled,
+     * while its persistent parent stays.
+     */
+    @Test
+    @Order(7)
+    void ephemeralRegistrationScriptRunsInTheSqlClient() throws Exception {
+        Path script = flink.runDir().resolve("register-instances.sql");
+        String registration =
+                Files.readString(
+                        quickstartScript().resolveSibling("register-instances.sql"),
+                        StandardCharsets.UTF_8);
+        Files.writeString(
+                script,
+                "ADD JAR '"
+                        + sqlJar
+                        + "';\n\n"
+                        + SqlScript.substitute(registration, Map.of("hosts", hosts)),
+                StandardCharsets.UTF_8);
+        String instance = "/services/billing/billing-1";
+        try (CuratorFramework client = QuickstartDemo.connect(hosts)) {
+            client.create()
+                    .creatingParentsIfNeeded()
+                    .forPath(
+                            "/deploy/instances/billing/billing-1",
+                            "{\"address\":\"10.0.1.11\",\"port\":8080,\"zone\":\"eu-west-1a\"}"
+                                    .getBytes(UTF_8));
+            Map<String, String> jobs = jobStates();
+            LocalFlinkDeployment.ClientRun run =
+                    flink.runSqlClient(
+                            "register-instances-client",
+                            List.of("-f", script.toString()),
+                            CLIENT_TIMEOUT);
+            String output = withoutAnsi(run.output);
+            System.out.printf(
+                    "SQL client (register instances) exit code %d:%n%s%n", run.exitCode, output);
+            assertThat(run.exitCode).isZero();
+            assertThat(output).doesNotContain("[ERROR]").contains("Job ID:");
+
+            Map<String, String> started = jobStates();
+            started.keySet().removeAll(jobs.keySet());
+            assertThat(started).as("the INSERT job").hasSize(1);
+            String job = started.keySet().iterator().next();
+
+            awaitCondition(
+                    "the ephemeral node " + instance,
+                    () -> {
+                        Stat stat = client.checkExists().forPath(instance);
+                        return stat != null && stat.getEphemeralOwner() != 0;
+                    });
+            assertThat(new String(client.getData().forPath(instance), UTF_8))
+                    .contains("\"name\":\"billing\"", "\"id\":\"billing-1\"", "\"port\":8080");
+
+            flink.cancelJob(job);
+            awaitCondition(
+                    "the ephemeral node gone after the cancel",
+                    () -> client.checkExists().forPath(instance) == null);
+            assertThat(client.checkExists().forPath("/services/billing"))
+                    .as("the persistent parent")
+                    .isNotNull();
+        }
+    }
+
+    /**
      * {@code examples/lookup-join.sql} as written, in the SQL client: a streaming lookup join that
      * prints rows while it runs. The test flips {@code checkout/one-click-buy} with a plain client
      * once the client has printed a row with the old value, sees rows with the new one, and the
      * query ends by itself after its 240 events.
      */
     @Test
-    @Order(5)
+    @Order(8)
     void lookupJoinScriptSeesAFlagFlipInTheSqlClient() throws Exception {
         Path script = flink.runDir().resolve("lookup-join.sql");
         String lookupJoin = Files.readString(lookupJoinScript(), StandardCharsets.UTF_8);
@@ -425,7 +620,7 @@ class FlinkSqlClientITCase {
      * true} in the Flink configuration, the lines are gone.
      */
     @Test
-    @Order(6)
+    @Order(9)
     void zooKeeperClientsLogNoWarningsInTheCluster() throws Exception {
         List<String> problems = new ArrayList<>();
         for (String process : List.of("jobmanager", "taskmanager")) {
@@ -444,6 +639,96 @@ class FlinkSqlClientITCase {
     }
 
     // ---------------------------------------------------------------------------------------
+
+    private static String flagJson(boolean enabled, String owner) {
+        return "{\"enabled\":" + enabled + ",\"owner\":\"" + owner + "\"}";
+    }
+
+    /** The table both row-level tests use: levels mode, JSON values, the version read. */
+    private static String createFlagsTable(String root) {
+        return "CREATE TABLE flags (\n"
+                + "  service STRING,\n"
+                + "  flag STRING,\n"
+                + "  enabled BOOLEAN,\n"
+                + "  owner STRING,\n"
+                + "  version INT METADATA,\n"
+                + "  PRIMARY KEY (service, flag) NOT ENFORCED\n"
+                + ") WITH (\n"
+                + "  'connector' = 'zookeeper',\n"
+                + "  'hosts' = '"
+                + hosts
+                + "',\n"
+                + "  'path' = '"
+                + root
+                + "',\n"
+                + "  'format' = 'json',\n"
+                + "  'scan.startup.mode' = 'snapshot'\n"
+                + ")";
+    }
+
+    /**
+     * Runs the statements in one SQL client run, in batch mode with synchronous DML, on the table
+     * {@code flags} at {@code root}; checks that the client printed no error and that the cluster
+     * ran {@code jobs} new jobs, all finished. Returns the client's output.
+     */
+    private static String runBatchStatements(
+            String root, String name, int jobs, String... statements) throws Exception {
+        List<String> script =
+                new ArrayList<>(
+                        List.of(
+                                "ADD JAR '" + sqlJar + "'",
+                                "SET 'execution.runtime-mode' = 'batch'",
+                                "SET 'table.dml-sync' = 'true'",
+                                "SET 'sql-client.execution.result-mode' = 'tableau'",
+                                createFlagsTable(root)));
+        script.addAll(List.of(statements));
+        Path file = flink.runDir().resolve(name + ".sql");
+        Files.writeString(file, String.join(";\n\n", script) + ";\n", StandardCharsets.UTF_8);
+        Map<String, String> before = jobStates();
+        long start = System.nanoTime();
+        LocalFlinkDeployment.ClientRun run =
+                flink.runSqlClient(name, List.of("-f", file.toString()), CLIENT_TIMEOUT);
+        String output = withoutAnsi(run.output);
+        System.out.printf(
+                "SQL client (%s) finished in %d ms with exit code %d:%n%s%n",
+                name, (System.nanoTime() - start) / 1_000_000, run.exitCode, output);
+        // The exit code is 0 even when a statement fails; the output says so.
+        assertThat(run.exitCode).isZero();
+        assertThat(output).as(name).doesNotContain("[ERROR]").doesNotContain("Exception");
+        assertNewJobsFinished(before, jobs, String.join("; ", statements));
+        return output;
+    }
+
+    /** The state of every job the cluster has run so far, by job ID. */
+    private static Map<String, String> jobStates() throws Exception {
+        Map<String, String> states = new TreeMap<>();
+        for (JsonNode job : JSON.readTree(flink.jobManagerGet("/jobs/overview")).get("jobs")) {
+            states.put(job.get("jid").asText(), job.get("state").asText());
+        }
+        return states;
+    }
+
+    /** Checks that the jobs started since {@code before} are {@code count} finished ones. */
+    private static void assertNewJobsFinished(
+            Map<String, String> before, int count, String statement) throws Exception {
+        Map<String, String> started = jobStates();
+        started.keySet().removeAll(before.keySet());
+        assertThat(started.values())
+                .as("the jobs run by " + statement)
+                .hasSize(count)
+                .allSatisfy(state -> assertThat(state).isEqualTo("FINISHED"));
+    }
+
+    /** Polls {@code check} every 100 ms until it holds, for at most STATEMENT_TIMEOUT. */
+    private static void awaitCondition(String what, Callable<Boolean> check) throws Exception {
+        long deadline = System.nanoTime() + STATEMENT_TIMEOUT.toNanos();
+        while (!check.call()) {
+            assertThat(System.nanoTime())
+                    .as("waiting %s for %s", STATEMENT_TIMEOUT, what)
+                    .isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
 
     private static void printLogTails() {
         if (flink != null) {

@@ -268,6 +268,27 @@ final class LocalFlinkDeployment implements AutoCloseable {
         return response.body();
     }
 
+    /** Cancels a job through the JobManager's REST API ({@code PATCH /jobs/<id>?mode=cancel}). */
+    void cancelJob(String jobId) throws IOException, InterruptedException {
+        HttpResponse<String> response =
+                http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(restUrl() + "/jobs/" + jobId + "?mode=cancel"))
+                                .timeout(Duration.ofSeconds(10))
+                                .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 202) {
+            throw new IOException(
+                    "Cancelling job "
+                            + jobId
+                            + " answered "
+                            + response.statusCode()
+                            + ": "
+                            + response.body());
+        }
+    }
+
     HttpClient http() {
         return http;
     }
