@@ -9,6 +9,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -58,6 +59,7 @@ class ZNodeBatchWriterRetriesITCase {
     }
 
     @Test
+    @Timeout(120) // without the bound it would retry forever
     void aSequentialWriteThatAlwaysFailsTransientlyGivesUpWithinTheBudget() throws Exception {
         for (ZNodeCreateMode mode :
                 Arrays.asList(ZNodeCreateMode.PERSISTENT, ZNodeCreateMode.PERSISTENT_SEQUENTIAL)) {
