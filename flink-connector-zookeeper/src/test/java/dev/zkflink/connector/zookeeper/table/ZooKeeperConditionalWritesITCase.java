@@ -1,6 +1,7 @@
 package dev.zkflink.connector.zookeeper.table;
 
 import dev.zkflink.connector.zookeeper.testutils.ServerStats;
+import dev.zkflink.connector.zookeeper.testutils.SourceMetrics;
 import dev.zkflink.connector.zookeeper.testutils.TcpProxy;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTrees;
 
@@ -9,9 +10,6 @@ import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Metric;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -38,7 +36,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -325,18 +322,7 @@ class ZooKeeperConditionalWritesITCase {
     }
 
     private static long conflicts(JobID job) {
-        long sum = 0;
-        int found = 0;
-        for (Map.Entry<MetricGroup, Map<String, Metric>> e :
-                METRICS.getMetricsByGroup().entrySet()) {
-            Metric m = e.getValue().get("numVersionConflicts");
-            if (m != null && job.toString().equals(e.getKey().getAllVariables().get("<job_id>"))) {
-                sum += ((Counter) m).getCount();
-                found++;
-            }
-        }
-        assertThat(found).as("writers reporting numVersionConflicts").isGreaterThan(0);
-        return sum;
+        return SourceMetrics.counter(METRICS, job, "numVersionConflicts");
     }
 
     private static void createFlags(

@@ -1,13 +1,11 @@
 package dev.zkflink.connector.zookeeper.table;
 
 import dev.zkflink.connector.zookeeper.testutils.ServerStats;
+import dev.zkflink.connector.zookeeper.testutils.SourceMetrics;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTrees;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Metric;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.table.api.EnvironmentSettings;
@@ -23,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -193,15 +190,7 @@ class ZooKeeperRowLevelUpdatesITCase {
     }
 
     private static long conflicts(JobID job) {
-        long sum = 0;
-        for (Map.Entry<MetricGroup, Map<String, Metric>> e :
-                METRICS.getMetricsByGroup().entrySet()) {
-            Metric m = e.getValue().get("numVersionConflicts");
-            if (m != null && job.toString().equals(e.getKey().getAllVariables().get("<job_id>"))) {
-                sum += ((Counter) m).getCount();
-            }
-        }
-        return sum;
+        return SourceMetrics.counter(METRICS, job, "numVersionConflicts");
     }
 
     private static String options(String root, String... extra) {

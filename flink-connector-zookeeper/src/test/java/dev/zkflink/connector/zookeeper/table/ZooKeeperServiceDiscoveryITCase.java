@@ -69,9 +69,7 @@ class ZooKeeperServiceDiscoveryITCase extends ZooKeeperTableTestBase {
 
     @Test
     void discoveryClientsSeeTheInstancesTheirChangesAndTheirEndWithTheJob() throws Exception {
-        declare("billing", "billing-1", "10.0.1.11", 8080, "eu-west-1a");
-        declare("billing", "billing-2", "10.0.1.12", 8080, "eu-west-1b");
-        declare("search", "search-1", "10.0.2.21", 9200, "eu-west-1a");
+        declareThreeInstances();
         JobClient job = startExample();
         long submitted = System.nanoTime();
         try {
@@ -138,14 +136,7 @@ class ZooKeeperServiceDiscoveryITCase extends ZooKeeperTableTestBase {
 
     @Test
     void instancesComeBackOnANewSessionWhenTheSinksSessionExpires() throws Exception {
-        declare("billing", "billing-1", "10.0.1.11", 8080, "eu-west-1a");
-        declare("billing", "billing-2", "10.0.1.12", 8080, "eu-west-1b");
-        declare("search", "search-1", "10.0.2.21", 9200, "eu-west-1a");
-        Set<String> all =
-                Set.of(
-                        "billing/billing-1 10.0.1.11:8080 eu-west-1a",
-                        "billing/billing-2 10.0.1.12:8080 eu-west-1b",
-                        "search/search-1 10.0.2.21:9200 eu-west-1a");
+        Set<String> all = declareThreeInstances();
         JobClient job = startExample();
         try {
             awaitRegistered("billing/billing-1", "billing/billing-2", "search/search-1");
@@ -181,14 +172,7 @@ class ZooKeeperServiceDiscoveryITCase extends ZooKeeperTableTestBase {
 
     @Test
     void aTaskManagerFailoverTakesTheInstancesAwayOnlyUntilTheRestart() throws Exception {
-        declare("billing", "billing-1", "10.0.1.11", 8080, "eu-west-1a");
-        declare("billing", "billing-2", "10.0.1.12", 8080, "eu-west-1b");
-        declare("search", "search-1", "10.0.2.21", 9200, "eu-west-1a");
-        Set<String> all =
-                Set.of(
-                        "billing/billing-1 10.0.1.11:8080 eu-west-1a",
-                        "billing/billing-2 10.0.1.12:8080 eu-west-1b",
-                        "search/search-1 10.0.2.21:9200 eu-west-1a");
+        Set<String> all = declareThreeInstances();
         try (FailoverMiniCluster flink = FailoverMiniCluster.start()) {
             JobClient job = flink.submit(script, Duration.ofSeconds(1));
             try {
@@ -279,6 +263,17 @@ class ZooKeeperServiceDiscoveryITCase extends ZooKeeperTableTestBase {
     }
 
     /** One desired instance, as an operator would write it. */
+    /** Two billing instances and one search instance; returns them as discovery shows them. */
+    private static Set<String> declareThreeInstances() throws Exception {
+        declare("billing", "billing-1", "10.0.1.11", 8080, "eu-west-1a");
+        declare("billing", "billing-2", "10.0.1.12", 8080, "eu-west-1b");
+        declare("search", "search-1", "10.0.2.21", 9200, "eu-west-1a");
+        return Set.of(
+                "billing/billing-1 10.0.1.11:8080 eu-west-1a",
+                "billing/billing-2 10.0.1.12:8080 eu-west-1b",
+                "search/search-1 10.0.2.21:9200 eu-west-1a");
+    }
+
     private static void declare(String service, String id, String address, int port, String zone)
             throws Exception {
         trees.put(

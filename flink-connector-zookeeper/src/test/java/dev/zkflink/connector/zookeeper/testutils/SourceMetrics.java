@@ -22,6 +22,23 @@ public final class SourceMetrics {
         return sum(reporter, job, "zookeeper", name);
     }
 
+    /** Sum over the job's operators and subtasks of every counter {@code name}, in any group. */
+    public static long counter(InMemoryReporter reporter, JobID job, String name) {
+        long sum = 0;
+        int found = 0;
+        for (Map.Entry<MetricGroup, Map<String, Metric>> e :
+                reporter.getMetricsByGroup().entrySet()) {
+            Metric m = e.getValue().get(name);
+            if (m instanceof Counter
+                    && job.toString().equals(e.getKey().getAllVariables().get("<job_id>"))) {
+                sum += ((Counter) m).getCount();
+                found++;
+            }
+        }
+        assertThat(found).as("operators reporting " + name).isGreaterThan(0);
+        return sum;
+    }
+
     /** Sum over the job's subtasks of the counter or gauge {@code <group>.<name>}. */
     public static long sum(InMemoryReporter reporter, JobID job, String groupName, String name) {
         long sum = 0;
