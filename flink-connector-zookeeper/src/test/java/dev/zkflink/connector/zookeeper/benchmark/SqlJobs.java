@@ -59,6 +59,13 @@ final class SqlJobs {
         return StreamTableEnvironment.create(env, EnvironmentSettings.inBatchMode());
     }
 
+    /** A streaming table environment on the cluster of {@link #startCluster}. */
+    static StreamTableEnvironment streamEnvOnCluster() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
+        return StreamTableEnvironment.create(env, EnvironmentSettings.inStreamingMode());
+    }
+
     static TableEnvironment batchEnv() {
         Configuration conf = new Configuration();
         conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
