@@ -11,11 +11,12 @@ import java.io.IOException;
 /** Version 1: bucket count, then the unassigned splits with their own serializer version. */
 public final class ChangelogEnumeratorStateSerializer
         implements SimpleVersionedSerializer<ChangelogEnumeratorState> {
-    public static final int VERSION = 1;
+    public static final int VERSION_1 = 1;
+    public static final int CURRENT_VERSION = VERSION_1;
 
     @Override
     public int getVersion() {
-        return VERSION;
+        return CURRENT_VERSION;
     }
 
     @Override
@@ -28,10 +29,16 @@ public final class ChangelogEnumeratorStateSerializer
 
     @Override
     public ChangelogEnumeratorState deserialize(int version, byte[] serialized) throws IOException {
-        if (version != VERSION) {
-            throw SplitListIO.unknownVersion(
-                    "ZooKeeper changelog enumerator state", version, VERSION);
+        switch (version) {
+            case VERSION_1:
+                return readVersion1(serialized);
+            default:
+                throw SplitListIO.unknownVersion(
+                        "ZooKeeper changelog enumerator state", version, CURRENT_VERSION);
         }
+    }
+
+    private static ChangelogEnumeratorState readVersion1(byte[] serialized) throws IOException {
         DataInputDeserializer in = new DataInputDeserializer(serialized);
         int numBuckets = in.readInt();
         return new ChangelogEnumeratorState(

@@ -14,11 +14,12 @@ import java.io.IOException;
  */
 public final class ZooKeeperEnumeratorStateSerializer
         implements SimpleVersionedSerializer<ZooKeeperEnumeratorState> {
-    public static final int VERSION = 1;
+    public static final int VERSION_1 = 1;
+    public static final int CURRENT_VERSION = VERSION_1;
 
     @Override
     public int getVersion() {
-        return VERSION;
+        return CURRENT_VERSION;
     }
 
     @Override
@@ -31,9 +32,16 @@ public final class ZooKeeperEnumeratorStateSerializer
 
     @Override
     public ZooKeeperEnumeratorState deserialize(int version, byte[] serialized) throws IOException {
-        if (version != VERSION) {
-            throw SplitListIO.unknownVersion("ZooKeeper enumerator state", version, VERSION);
+        switch (version) {
+            case VERSION_1:
+                return readVersion1(serialized);
+            default:
+                throw SplitListIO.unknownVersion(
+                        "ZooKeeper enumerator state", version, CURRENT_VERSION);
         }
+    }
+
+    private static ZooKeeperEnumeratorState readVersion1(byte[] serialized) throws IOException {
         DataInputDeserializer in = new DataInputDeserializer(serialized);
         boolean planned = in.readBoolean();
         return new ZooKeeperEnumeratorState(
