@@ -1,5 +1,7 @@
 package dev.zkflink.connector.zookeeper.common;
 
+import org.apache.flink.annotation.Internal;
+
 import org.apache.curator.framework.CuratorFramework;
 
 /**
@@ -9,6 +11,7 @@ import org.apache.curator.framework.CuratorFramework;
  * is interrupted after a bound (closeSession then gives up and the socket is dropped; the server
  * expires the session by itself after 'session.timeout').
  */
+@Internal
 public final class BoundedClientClose {
     /** A healthy server answers closeSession within milliseconds. */
     static final long CLOSE_WAIT_MS = 1_000;

@@ -1,11 +1,13 @@
 package dev.zkflink.connector.zookeeper.common;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.DescribedEnum;
 import org.apache.flink.configuration.description.InlineElement;
 
 import static org.apache.flink.configuration.description.TextElement.text;
 
 /** How the PRIMARY KEY maps to znode paths ({@code 'key.mode'}). */
+@PublicEvolving
 public enum KeyMode implements DescribedEnum {
     LEVELS(
             "levels",

@@ -1,6 +1,9 @@
 package dev.zkflink.connector.zookeeper.common;
 
+import org.apache.flink.annotation.Internal;
+
 /** Argument checks that fail with a {@link IllegalArgumentException} and a formatted message. */
+@Internal
 public final class Preconditions {
     private Preconditions() {}
 

@@ -1,5 +1,7 @@
 package dev.zkflink.connector.zookeeper.common;
 
+import org.apache.flink.annotation.Internal;
+
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.KeeperException;
@@ -24,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@link #ensureWatched} on the new session adds it again. When the last subscriber leaves, the
  * watch is removed from the session, which other users may still hold.
  */
+@Internal
 public final class SharedRecursiveWatch implements Watcher {
     private static final Logger LOG = LoggerFactory.getLogger(SharedRecursiveWatch.class);
 

@@ -1,5 +1,7 @@
 package dev.zkflink.connector.zookeeper.common;
 
+import org.apache.flink.annotation.Internal;
+
 import org.apache.curator.framework.CuratorFramework;
 
 import java.util.HashMap;
@@ -22,6 +24,7 @@ import java.util.Objects;
  * client properties included) and the same response limit. Sources and sinks never share: a sink's
  * large transactions would delay a reader's watch events on the same socket.
  */
+@Internal
 public final class SharedZooKeeperClients {
 
     /** Which side of a table a client serves. */

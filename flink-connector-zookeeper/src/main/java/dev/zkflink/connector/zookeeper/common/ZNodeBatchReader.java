@@ -1,5 +1,7 @@
 package dev.zkflink.connector.zookeeper.common;
 
+import org.apache.flink.annotation.Internal;
+
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
@@ -35,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
  * after {@link #wakeUp()}; it has returned nothing, so the caller repeats it later. {@link #read}
  * reads all its ops and is not woken.
  */
+@Internal
 public final class ZNodeBatchReader {
     private static final Logger LOG = LoggerFactory.getLogger(ZNodeBatchReader.class);
     private static final long CONNECTION_POLL_MS = 20;

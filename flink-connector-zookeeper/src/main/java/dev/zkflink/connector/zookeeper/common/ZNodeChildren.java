@@ -1,5 +1,7 @@
 package dev.zkflink.connector.zookeeper.common;
 
+import org.apache.flink.annotation.Internal;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,6 +10,7 @@ import java.util.List;
  * table root. The listing is sorted in place and each name is dropped from it as it is handed out,
  * so a parent with a million children is held once, and less and less of it as it is consumed.
  */
+@Internal
 public final class ZNodeChildren {
     private final ZNodeTreeLayout layout;
     private final String parentRelative;

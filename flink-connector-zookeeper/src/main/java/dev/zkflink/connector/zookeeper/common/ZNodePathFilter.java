@@ -1,5 +1,7 @@
 package dev.zkflink.connector.zookeeper.common;
 
+import org.apache.flink.annotation.Internal;
+
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,6 +27,7 @@ import java.util.TreeMap;
  * #accepts} on every row they return. Checks cost a map lookup per level of the path, whatever the
  * number of entries.
  */
+@Internal
 public final class ZNodePathFilter implements Serializable {
     private static final long serialVersionUID = 1L;
 

@@ -1,8 +1,11 @@
 package dev.zkflink.connector.zookeeper.common;
 
+import org.apache.flink.annotation.Internal;
+
 import org.apache.zookeeper.common.PathUtils;
 
 /** Path helpers shared by the source and the sink. */
+@Internal
 public final class ZNodePaths {
     /** ZooKeeper's own subtree ({@code /zookeeper}: quotas, config); never a table row. */
     public static final String SYSTEM_NODE = "zookeeper";

@@ -1,5 +1,8 @@
 package dev.zkflink.connector.zookeeper.common;
 
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.annotation.PublicEvolving;
+
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,6 +18,7 @@ import java.util.Objects;
  *   <li>{@link KeyMode#RELATIVE_PATH}: every descendant of the root, at any depth.
  * </ul>
  */
+@PublicEvolving
 public final class ZNodeTreeLayout implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -78,6 +82,7 @@ public final class ZNodeTreeLayout implements Serializable {
      * The children of a listed node, sorted and consumed one by one: for listings that can be
      * large. Takes over {@code names} (the listing as the server returned it) and empties it.
      */
+    @Internal
     public ZNodeChildren children(String parentRelative, List<String> names) {
         return new ZNodeChildren(this, parentRelative, names);
     }

@@ -1,5 +1,7 @@
 package dev.zkflink.connector.zookeeper.common;
 
+import org.apache.flink.annotation.Internal;
+
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
@@ -10,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /** What the batched reader and writer share about calling ZooKeeper directly. */
+@Internal
 public final class ZooKeeperCalls {
     private ZooKeeperCalls() {}
 

@@ -1,5 +1,7 @@
 package dev.zkflink.connector.zookeeper.common;
 
+import org.apache.flink.annotation.Internal;
+
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.BoundedExponentialBackoffRetry;
@@ -16,6 +18,7 @@ import java.util.Map;
  * <p>Every client gets its own {@link ZKClientConfig}: one TaskManager hosts many tables with
  * different TLS settings and credentials, so nothing goes through JVM system properties.
  */
+@Internal
 public final class ZooKeeperClientFactory {
     private static final byte[] EMPTY = new byte[0];
     private static final long CONNECTION_POLL_MS = 20;

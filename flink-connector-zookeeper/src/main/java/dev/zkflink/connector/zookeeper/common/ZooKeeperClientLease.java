@@ -1,5 +1,7 @@
 package dev.zkflink.connector.zookeeper.common;
 
+import org.apache.flink.annotation.Internal;
+
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.Watcher;
@@ -12,6 +14,7 @@ import java.util.List;
  * client itself: it closes the lease, which also removes the listeners and watch subscriptions it
  * added, so a closed subtask receives nothing more.
  */
+@Internal
 public final class ZooKeeperClientLease implements AutoCloseable {
     private final SharedZooKeeperClients.Shared shared;
     private final long acquiredAtMillis = System.currentTimeMillis();

@@ -1,5 +1,7 @@
 package dev.zkflink.connector.zookeeper.common;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Collections;
@@ -16,6 +18,7 @@ import static dev.zkflink.connector.zookeeper.common.Preconditions.require;
  * <p>{@link #toString()} never prints the password: this object travels inside job graphs, logs and
  * EXPLAIN output.
  */
+@PublicEvolving
 public final class ZooKeeperConnectionOptions implements Serializable {
     private static final long serialVersionUID = 1L;
 

@@ -1,5 +1,7 @@
 package dev.zkflink.connector.zookeeper.common;
 
+import org.apache.flink.annotation.Internal;
+
 import java.util.Map;
 
 /**
@@ -7,6 +9,7 @@ import java.util.Map;
  * request above it and the client drops it on a response above its own value. Both end in
  * ConnectionLoss, never in a clear error, so the connector checks sizes itself.
  */
+@Internal
 public final class ZooKeeperLimits {
     public static final String JUTE_MAXBUFFER = "jute.maxbuffer";
 

@@ -1,5 +1,7 @@
 package dev.zkflink.connector.zookeeper.common;
 
+import org.apache.flink.annotation.Internal;
+
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -16,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * so a wake-up just before a fetch starts is not lost. A wait that ends this way throws {@link
  * WokenUpException} and consumes the wake-up; the read that was cut short can simply be repeated.
  */
+@Internal
 public final class ZooKeeperWakeUp {
     /** Never woken: for callers that cannot repeat their read. */
     public static final ZooKeeperWakeUp NEVER = new ZooKeeperWakeUp();

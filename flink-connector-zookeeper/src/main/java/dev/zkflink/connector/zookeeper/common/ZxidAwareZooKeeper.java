@@ -1,5 +1,7 @@
 package dev.zkflink.connector.zookeeper.common;
 
+import org.apache.flink.annotation.Internal;
+
 import org.apache.curator.utils.ZookeeperFactory;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
@@ -16,6 +18,7 @@ import java.io.IOException;
  *
  * <p>It is a {@link ZooKeeperAdmin}, like the handles Curator creates by default.
  */
+@Internal
 public final class ZxidAwareZooKeeper extends ZooKeeperAdmin {
 
     /** What Curator calls to open every (re)created handle of a client. */

@@ -7,6 +7,8 @@ import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperWakeUp;
 
+import org.apache.flink.annotation.Internal;
+
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
@@ -33,6 +35,7 @@ import java.util.List;
  * <p>Where a walk goes is decided per node by a {@link Decider}: delete the node with its subtree,
  * keep it and look at its children, or keep it with everything below it.
  */
+@Internal
 public final class SubtreeDeleter {
     /** getChildren ops per multi read (the reader cuts rounds further by their size). */
     private static final int LIST_BATCH = 1000;

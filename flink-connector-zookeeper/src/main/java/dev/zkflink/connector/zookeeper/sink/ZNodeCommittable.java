@@ -1,5 +1,7 @@
 package dev.zkflink.connector.zookeeper.sink;
 
+import org.apache.flink.annotation.Internal;
+
 import java.util.Collections;
 import java.util.List;
 
@@ -8,6 +10,7 @@ import java.util.List;
  * be applied. Committed only once that checkpoint completed; applying it twice leaves the same
  * tree, because every mutation is an upsert or a delete by path.
  */
+@Internal
 public final class ZNodeCommittable {
     private final List<ZNodeMutation> mutations;
 

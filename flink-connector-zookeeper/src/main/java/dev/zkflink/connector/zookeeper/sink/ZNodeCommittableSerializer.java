@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.sink;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -10,6 +11,7 @@ import java.io.IOException;
  * Checkpoint form of a {@link ZNodeCommittable}: the list of its mutations in the layout of {@link
  * ZNodeMutationCodec} (version 2 written; version 1, of earlier releases, still read).
  */
+@Internal
 public final class ZNodeCommittableSerializer
         implements SimpleVersionedSerializer<ZNodeCommittable> {
     static final int VERSION_1 = ZNodeMutationCodec.VERSION_1;

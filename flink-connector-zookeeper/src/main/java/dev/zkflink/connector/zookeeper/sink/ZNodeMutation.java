@@ -1,5 +1,7 @@
 package dev.zkflink.connector.zookeeper.sink;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 import javax.annotation.Nullable;
 
 import java.util.Objects;
@@ -9,6 +11,7 @@ import java.util.Objects;
  * optionally only if the node's data version is the expected one, and, for TTL create modes, with a
  * TTL of the row's own.
  */
+@PublicEvolving
 public final class ZNodeMutation {
     /** No expected version: the write is unconditional. */
     public static final int ANY_VERSION = -1;

@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.sink;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 
 import javax.annotation.Nullable;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.Serializable;
 
 /** Turns a sink input record into the znode change it stands for. */
+@PublicEvolving
 public interface ZNodeMutationSerializer<IN> extends Serializable {
 
     default void open(SerializationSchema.InitializationContext context) throws Exception {}

@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.sink;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
@@ -17,6 +18,7 @@ import java.io.IOException;
  * does not know about. Commits that Flink repeats after a failure are safe: upserts and deletes by
  * path are idempotent. Bounded jobs without checkpointing commit at the end of input.
  */
+@PublicEvolving
 public final class ZooKeeperExactlyOnceSink<IN>
         implements Sink<IN>, SupportsCommitter<ZNodeCommittable> {
     private static final long serialVersionUID = 1L;

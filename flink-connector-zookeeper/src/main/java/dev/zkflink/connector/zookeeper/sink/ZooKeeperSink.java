@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.sink;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsWriterState;
@@ -20,6 +21,7 @@ import java.util.List;
  * writer's state holds the ephemeral nodes of an ephemeral table, so a restored writer creates them
  * again.
  */
+@PublicEvolving
 public final class ZooKeeperSink<IN>
         implements Sink<IN>, SupportsWriterState<IN, ZooKeeperWriterState> {
     private static final long serialVersionUID = 1L;

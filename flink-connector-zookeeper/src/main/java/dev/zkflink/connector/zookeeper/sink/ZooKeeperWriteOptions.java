@@ -2,6 +2,7 @@ package dev.zkflink.connector.zookeeper.sink;
 
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 import org.apache.zookeeper.server.EphemeralType;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import static dev.zkflink.connector.zookeeper.common.Preconditions.require;
 
 /** Connection plus buffering, retry and delivery settings of a {@link ZooKeeperSink}. */
+@PublicEvolving
 public final class ZooKeeperWriteOptions implements Serializable {
     private static final long serialVersionUID = 1L;
 

@@ -1,5 +1,7 @@
 package dev.zkflink.connector.zookeeper.sink;
 
+import org.apache.flink.annotation.Internal;
+
 import java.util.Collections;
 import java.util.List;
 
@@ -7,6 +9,7 @@ import java.util.List;
  * A sink writer's checkpointed state: the ephemeral nodes it holds, as the upserts that re-create
  * them. Empty for every other create mode.
  */
+@Internal
 public final class ZooKeeperWriterState {
     private final List<ZNodeMutation> ephemeralNodes;
 

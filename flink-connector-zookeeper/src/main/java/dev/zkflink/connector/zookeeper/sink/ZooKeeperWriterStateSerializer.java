@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.sink;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -12,6 +13,7 @@ import java.io.IOException;
  * <p>Version 1: the held ephemeral nodes in the version-2 mutation layout of {@link
  * ZNodeMutationCodec}.
  */
+@Internal
 public final class ZooKeeperWriterStateSerializer
         implements SimpleVersionedSerializer<ZooKeeperWriterState> {
     static final int VERSION_1 = 1;

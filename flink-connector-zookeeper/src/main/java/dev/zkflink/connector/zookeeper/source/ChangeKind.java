@@ -1,6 +1,9 @@
 package dev.zkflink.connector.zookeeper.source;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 /** What happened to a row node, as seen by the source. Snapshot reads are all inserts. */
+@PublicEvolving
 public enum ChangeKind {
     /** The row node is new to the reader (snapshot row or created node). */
     INSERT,

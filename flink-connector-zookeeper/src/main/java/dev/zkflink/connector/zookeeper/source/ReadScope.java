@@ -2,6 +2,8 @@ package dev.zkflink.connector.zookeeper.source;
 
 import dev.zkflink.connector.zookeeper.common.ZNodePathFilter;
 
+import org.apache.flink.annotation.Internal;
+
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +14,7 @@ import java.util.Objects;
  * whether node data and Stats are read at all, and after how many rows a snapshot reader may stop.
  * Live reads use the path filter only: they need every row's Stat to tell changes apart.
  */
+@Internal
 public final class ReadScope implements Serializable {
     private static final long serialVersionUID = 1L;
 

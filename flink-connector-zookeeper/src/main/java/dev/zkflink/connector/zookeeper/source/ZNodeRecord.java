@@ -1,11 +1,14 @@
 package dev.zkflink.connector.zookeeper.source;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 import org.apache.zookeeper.data.Stat;
 
 /**
  * One znode as read from ZooKeeper: its path relative to the table root, data, Stat and the kind of
  * change it represents ({@link ChangeKind#INSERT} for snapshot reads).
  */
+@PublicEvolving
 public final class ZNodeRecord {
     private final String relativePath;
     private final String absolutePath;

@@ -9,6 +9,8 @@ import dev.zkflink.connector.zookeeper.source.reader.ChangelogSourceReader;
 import dev.zkflink.connector.zookeeper.source.split.BucketSplit;
 import dev.zkflink.connector.zookeeper.source.split.BucketSplitSerializer;
 
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
@@ -26,6 +28,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * <p>With {@code emitSnapshot} the rows already in the tree are emitted first ({@code initial});
  * without it they are only recorded, and only later changes are emitted ({@code latest}).
  */
+@PublicEvolving
 public final class ZooKeeperChangelogSource<T>
         implements Source<T, BucketSplit, ChangelogEnumeratorState>, ResultTypeQueryable<T> {
     private static final long serialVersionUID = 1L;
@@ -51,9 +54,12 @@ public final class ZooKeeperChangelogSource<T>
     }
 
     /**
+     * For the table source, which pushes a query's filter down.
+     *
      * @param filter the rows to follow: the walk reads only its subtrees, events outside it are
      *     dropped, and a filter with one root puts the watch on that root instead of the table's
      */
+    @Internal
     public ZooKeeperChangelogSource(
             ZNodeTreeLayout layout,
             ZooKeeperReadOptions readOptions,

@@ -2,11 +2,14 @@ package dev.zkflink.connector.zookeeper.source;
 
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 import java.io.Serializable;
 
 import static dev.zkflink.connector.zookeeper.common.Preconditions.require;
 
 /** Connection plus read tuning for a {@link ZooKeeperSource}. The builder validates. */
+@PublicEvolving
 public final class ZooKeeperReadOptions implements Serializable {
     private static final long serialVersionUID = 1L;
 

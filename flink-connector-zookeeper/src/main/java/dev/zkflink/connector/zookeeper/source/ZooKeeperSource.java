@@ -8,6 +8,8 @@ import dev.zkflink.connector.zookeeper.source.reader.ZooKeeperSourceReader;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplitSerializer;
 
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
@@ -28,6 +30,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * <p>A {@link ReadScope} narrows the read to some subtrees, skips node data for keys-only rows and
  * lets each reader stop after a limit.
  */
+@PublicEvolving
 public final class ZooKeeperSource<T>
         implements Source<T, ZooKeeperSplit, ZooKeeperEnumeratorState>, ResultTypeQueryable<T> {
     private static final long serialVersionUID = 1L;
@@ -44,6 +47,8 @@ public final class ZooKeeperSource<T>
         this(layout, readOptions, deserializer, ReadScope.everything());
     }
 
+    /** For the table source, which pushes a query's read scope down. */
+    @Internal
     public ZooKeeperSource(
             ZNodeTreeLayout layout,
             ZooKeeperReadOptions readOptions,

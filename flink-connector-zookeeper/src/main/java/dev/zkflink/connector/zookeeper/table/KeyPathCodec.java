@@ -3,6 +3,7 @@ package dev.zkflink.connector.zookeeper.table;
 import dev.zkflink.connector.zookeeper.common.KeyMode;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -16,6 +17,7 @@ import java.io.Serializable;
  * Maps PRIMARY KEY values to a znode path and back, the same way for the source and the sink, so a
  * row the sink writes is read back as the same row.
  */
+@Internal
 public final class KeyPathCodec implements Serializable {
     private static final long serialVersionUID = 1L;
 

@@ -1,11 +1,13 @@
 package dev.zkflink.connector.zookeeper.table;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.DescribedEnum;
 import org.apache.flink.configuration.description.InlineElement;
 
 import static org.apache.flink.configuration.description.TextElement.text;
 
 /** {@code 'scan.startup.mode'}. */
+@PublicEvolving
 public enum StartupMode implements DescribedEnum {
     SNAPSHOT("snapshot", "Read the tree once and end (bounded)."),
     INITIAL(

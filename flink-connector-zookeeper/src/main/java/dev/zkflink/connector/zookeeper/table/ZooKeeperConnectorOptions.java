@@ -6,6 +6,7 @@ import dev.zkflink.connector.zookeeper.sink.ZNodeAclSpec;
 import dev.zkflink.connector.zookeeper.sink.ZNodeCreateMode;
 import dev.zkflink.connector.zookeeper.sink.ZooKeeperWriteOptions;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;
@@ -14,6 +15,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import java.time.Duration;
 
 /** Every {@code WITH} option of {@code 'connector' = 'zookeeper'}; the docs table mirrors this. */
+@PublicEvolving
 public final class ZooKeeperConnectorOptions {
     private ZooKeeperConnectorOptions() {}
 

@@ -8,6 +8,7 @@ import dev.zkflink.connector.zookeeper.sink.ZooKeeperWriteOptions;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
 import dev.zkflink.connector.zookeeper.table.lookup.ZooKeeperLookupOptions;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.configuration.ConfigOption;
@@ -41,6 +42,7 @@ import static dev.zkflink.connector.zookeeper.table.ZooKeeperConnectorOptions.*;
  * FactoryUtil}, turns them into the typed option objects (whose builders check values) and hands
  * those to the source and sink.
  */
+@Internal
 public final class ZooKeeperDynamicTableFactory
         implements DynamicTableSourceFactory, DynamicTableSinkFactory {
     public static final String IDENTIFIER = "zookeeper";

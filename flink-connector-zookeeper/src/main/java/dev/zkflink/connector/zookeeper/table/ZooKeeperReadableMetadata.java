@@ -3,6 +3,7 @@ package dev.zkflink.connector.zookeeper.table;
 import dev.zkflink.connector.zookeeper.source.ChangeKind;
 import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
@@ -12,6 +13,7 @@ import java.io.Serializable;
 import java.util.function.Function;
 
 /** Metadata columns a ZooKeeper table can read, each with the Stat field it comes from. */
+@PublicEvolving
 public enum ZooKeeperReadableMetadata {
     PATH(
             "path",

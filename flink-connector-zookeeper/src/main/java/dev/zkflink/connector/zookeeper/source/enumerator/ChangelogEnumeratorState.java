@@ -2,6 +2,8 @@ package dev.zkflink.connector.zookeeper.source.enumerator;
 
 import dev.zkflink.connector.zookeeper.source.split.BucketSplit;
 
+import org.apache.flink.annotation.Internal;
+
 import java.util.Collections;
 import java.util.List;
 
@@ -9,6 +11,7 @@ import java.util.List;
  * Checkpointed state of the changelog enumerator: how many buckets the tree is spread over (fixed
  * for the life of the job, also across rescaling) and the buckets not yet handed to a reader.
  */
+@Internal
 public final class ChangelogEnumeratorState {
     private final int numBuckets;
     private final List<BucketSplit> unassigned;

@@ -2,6 +2,7 @@ package dev.zkflink.connector.zookeeper.source.enumerator;
 
 import dev.zkflink.connector.zookeeper.source.split.BucketSplitSerializer;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -9,6 +10,7 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import java.io.IOException;
 
 /** Version 1: bucket count, then the unassigned splits with their own serializer version. */
+@Internal
 public final class ChangelogEnumeratorStateSerializer
         implements SimpleVersionedSerializer<ChangelogEnumeratorState> {
     public static final int VERSION_1 = 1;

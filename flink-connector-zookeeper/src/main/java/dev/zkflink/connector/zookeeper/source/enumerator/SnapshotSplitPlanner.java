@@ -8,6 +8,8 @@ import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.source.split.SplitEntry;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
 
+import org.apache.flink.annotation.Internal;
+
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
@@ -28,6 +30,7 @@ import java.util.List;
  * <p>A pushed-down {@link ZNodePathFilter} replaces the listing: its {@link
  * ZNodePathFilter#subtreeRoots() roots} are the entries, so nothing outside them is read.
  */
+@Internal
 public final class SnapshotSplitPlanner {
     /** Descend at most this many levels while looking for enough subtrees. */
     static final int MAX_PLANNING_DEPTH = 4;

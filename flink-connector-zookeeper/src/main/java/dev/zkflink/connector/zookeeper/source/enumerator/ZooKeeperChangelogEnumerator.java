@@ -2,6 +2,7 @@ package dev.zkflink.connector.zookeeper.source.enumerator;
 
 import dev.zkflink.connector.zookeeper.source.split.BucketSplit;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.connector.source.SplitsAssignment;
@@ -21,6 +22,7 @@ import java.util.Map;
  * Hands the buckets of a live read to readers: bucket {@code b} goes to reader {@code b mod
  * parallelism}. The enumerator never talks to ZooKeeper; each reader watches the tree itself.
  */
+@Internal
 public final class ZooKeeperChangelogEnumerator
         implements SplitEnumerator<BucketSplit, ChangelogEnumeratorState> {
     private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperChangelogEnumerator.class);

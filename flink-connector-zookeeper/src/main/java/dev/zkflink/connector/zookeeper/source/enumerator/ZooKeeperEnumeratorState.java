@@ -2,10 +2,13 @@ package dev.zkflink.connector.zookeeper.source.enumerator;
 
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
 
+import org.apache.flink.annotation.Internal;
+
 import java.util.Collections;
 import java.util.List;
 
 /** Splits not yet handed out, and whether the tree has been planned into splits at all. */
+@Internal
 public final class ZooKeeperEnumeratorState {
     private final List<ZooKeeperSplit> remainingSplits;
     private final boolean planned;

@@ -2,6 +2,7 @@ package dev.zkflink.connector.zookeeper.source.enumerator;
 
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplitSerializer;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -12,6 +13,7 @@ import java.io.IOException;
  * Versioned serializer for {@link ZooKeeperEnumeratorState}. Version 1: planned flag, then each
  * remaining split with its own serializer version.
  */
+@Internal
 public final class ZooKeeperEnumeratorStateSerializer
         implements SimpleVersionedSerializer<ZooKeeperEnumeratorState> {
     public static final int VERSION_1 = 1;

@@ -8,6 +8,7 @@ import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 
@@ -30,6 +31,7 @@ import java.util.Set;
  * Hands out snapshot splits on request (pull-based), so fast readers take more work and every split
  * is read by exactly one reader. Planning talks to ZooKeeper off the coordinator thread.
  */
+@Internal
 public final class ZooKeeperSnapshotEnumerator
         implements SplitEnumerator<ZooKeeperSplit, ZooKeeperEnumeratorState> {
     private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperSnapshotEnumerator.class);

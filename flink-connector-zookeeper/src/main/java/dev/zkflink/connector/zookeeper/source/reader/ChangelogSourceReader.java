@@ -7,6 +7,7 @@ import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
 import dev.zkflink.connector.zookeeper.source.split.BucketSplit;
 import dev.zkflink.connector.zookeeper.source.split.BucketSplitState;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
@@ -19,6 +20,7 @@ import java.util.Map;
  * Live reader: one fetcher thread watches and reads the tree, the task thread turns what it saw
  * into inserts, updates and deletes. Buckets never finish.
  */
+@Internal
 public final class ChangelogSourceReader<T>
         extends SingleThreadMultiplexSourceReaderBase<
                 ZNodeObservation, T, BucketSplit, BucketSplitState> {

@@ -8,6 +8,7 @@ import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplitState;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
 
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Snapshot reader: one fetcher thread reads splits; the task thread decodes and emits rows. */
+@Internal
 public final class ZooKeeperSourceReader<T>
         extends SingleThreadMultiplexSourceReaderBase<
                 ZNodeRecord, T, ZooKeeperSplit, ZooKeeperSplitState> {

@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.source.split;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SourceSplit;
 
 import java.util.HashMap;
@@ -14,6 +15,7 @@ import java.util.Objects;
  * <p>The split carries every row node it has emitted, keyed by path relative to the root, with the
  * zxids that identify its version. That is what a restored reader diffs the tree against.
  */
+@Internal
 public final class BucketSplit implements SourceSplit {
     /** {@link #getBaselineZxid()} before the first walk of a {@code latest} read has started. */
     public static final long NO_ZXID = -1;

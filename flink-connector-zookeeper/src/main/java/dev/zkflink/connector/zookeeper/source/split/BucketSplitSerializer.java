@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.source.split;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -25,6 +26,7 @@ import java.util.Map;
  *       baseline starts from the restored reader's watch.
  * </ul>
  */
+@Internal
 public final class BucketSplitSerializer implements SimpleVersionedSerializer<BucketSplit> {
     public static final BucketSplitSerializer INSTANCE = new BucketSplitSerializer();
     public static final int VERSION_1 = 1;

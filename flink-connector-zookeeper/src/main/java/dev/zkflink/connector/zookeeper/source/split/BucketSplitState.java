@@ -1,5 +1,7 @@
 package dev.zkflink.connector.zookeeper.source.split;
 
+import org.apache.flink.annotation.Internal;
+
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,6 +12,7 @@ import java.util.NavigableSet;
 import java.util.TreeSet;
 
 /** Mutable state of a {@link BucketSplit} on its reader; changed only by the task thread. */
+@Internal
 public final class BucketSplitState {
     private final BucketSplit split;
     private final Map<String, TrackedNode> tracked;

@@ -2,6 +2,8 @@ package dev.zkflink.connector.zookeeper.source.split;
 
 import dev.zkflink.connector.zookeeper.common.ZNodePathFilter;
 
+import org.apache.flink.annotation.Internal;
+
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.Objects;
  * One unit of a split: a node relative to the table root, read either alone or together with every
  * descendant that can hold rows.
  */
+@Internal
 public final class SplitEntry implements Serializable {
     private static final long serialVersionUID = 1L;
 

@@ -1,5 +1,7 @@
 package dev.zkflink.connector.zookeeper.source.split;
 
+import org.apache.flink.annotation.Internal;
+
 import org.apache.zookeeper.data.Stat;
 
 /**
@@ -9,6 +11,7 @@ import org.apache.zookeeper.data.Stat;
  * <p>{@code epoch} is not checkpointed: it records which resync last saw the node, so a resync can
  * delete exactly the nodes it did not see.
  */
+@Internal
 public final class TrackedNode {
     long czxid;
     long mzxid;

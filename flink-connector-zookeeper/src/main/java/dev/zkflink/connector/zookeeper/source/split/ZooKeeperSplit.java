@@ -2,6 +2,7 @@ package dev.zkflink.connector.zookeeper.source.split;
 
 import dev.zkflink.connector.zookeeper.common.KeyMode;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SourceSplit;
 
 import java.util.Collections;
@@ -19,6 +20,7 @@ import java.util.Objects;
  * <p>Splits checkpointed by builds that walked breadth-first counted in that order, which differs
  * for {@code relative-path} trees with wide levels: see {@link #countedInAnOlderOrder()}.
  */
+@Internal
 public final class ZooKeeperSplit implements SourceSplit {
     private final String splitId;
     private final List<SplitEntry> entries;

@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.source.split;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -16,6 +17,7 @@ import java.io.IOException;
  *       ZooKeeperSplit#countedInAnOlderOrder()}.
  * </ul>
  */
+@Internal
 public final class ZooKeeperSplitSerializer implements SimpleVersionedSerializer<ZooKeeperSplit> {
     public static final ZooKeeperSplitSerializer INSTANCE = new ZooKeeperSplitSerializer();
     public static final int VERSION_1 = 1;

@@ -1,6 +1,9 @@
 package dev.zkflink.connector.zookeeper.source.split;
 
+import org.apache.flink.annotation.Internal;
+
 /** Mutable progress of a {@link ZooKeeperSplit} on its reader. */
+@Internal
 public final class ZooKeeperSplitState {
     private final ZooKeeperSplit split;
     private long nodesEmitted;
