@@ -28,7 +28,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * <p>A {@link ReadScope} narrows the read to some subtrees, skips node data for keys-only rows and
  * lets each reader stop after a limit.
  */
-public final class ZooKeeperSource<T>
+public final class ZooKeeperSnapshotSource<T>
         implements Source<T, ZooKeeperSplit, ZooKeeperEnumeratorState>, ResultTypeQueryable<T> {
     private static final long serialVersionUID = 1L;
 
@@ -37,14 +37,14 @@ public final class ZooKeeperSource<T>
     private final ZNodeDeserializer<T> deserializer;
     private final ReadScope scope;
 
-    public ZooKeeperSource(
+    public ZooKeeperSnapshotSource(
             ZNodeTreeLayout layout,
             ZooKeeperReadOptions readOptions,
             ZNodeDeserializer<T> deserializer) {
         this(layout, readOptions, deserializer, ReadScope.everything());
     }
 
-    public ZooKeeperSource(
+    public ZooKeeperSnapshotSource(
             ZNodeTreeLayout layout,
             ZooKeeperReadOptions readOptions,
             ZNodeDeserializer<T> deserializer,
