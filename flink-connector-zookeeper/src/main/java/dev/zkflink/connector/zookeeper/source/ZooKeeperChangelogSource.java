@@ -69,6 +69,23 @@ public final class ZooKeeperChangelogSource<T>
         this.trackChildren = trackChildren;
     }
 
+    ZNodeTreeLayout getLayout() {
+        return layout;
+    }
+
+    ZooKeeperReadOptions getReadOptions() {
+        return readOptions;
+    }
+
+    /** {@code initial} emits the rows already in the tree, {@code latest} does not. */
+    boolean emitsSnapshot() {
+        return emitSnapshot;
+    }
+
+    boolean tracksChildren() {
+        return trackChildren;
+    }
+
     @Override
     public Boundedness getBoundedness() {
         return Boundedness.CONTINUOUS_UNBOUNDED;

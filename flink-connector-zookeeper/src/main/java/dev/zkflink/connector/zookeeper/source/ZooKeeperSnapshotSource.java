@@ -55,6 +55,14 @@ public final class ZooKeeperSnapshotSource<T>
         this.scope = scope;
     }
 
+    ZNodeTreeLayout getLayout() {
+        return layout;
+    }
+
+    ZooKeeperReadOptions getReadOptions() {
+        return readOptions;
+    }
+
     @Override
     public Boundedness getBoundedness() {
         return Boundedness.BOUNDED;
