@@ -33,7 +33,19 @@ public final class ZooKeeperExactlyOnceSink<IN>
             ZNodeMutationSerializer<IN> serializer) {
         this.options = options;
         this.rootPath = rootPath;
-        this.serializer = serializer;
+        this.serializer = serializer.forSinkPath(rootPath);
+    }
+
+    ZooKeeperWriteOptions getWriteOptions() {
+        return options;
+    }
+
+    String getRootPath() {
+        return rootPath;
+    }
+
+    ZNodeMutationSerializer<IN> getSerializer() {
+        return serializer;
     }
 
     @Override

@@ -20,6 +20,18 @@ import java.util.List;
  * a failure converge to the same tree (conditional writes: see {@link VersionConflicts}). The
  * writer's state holds the ephemeral nodes of an ephemeral table, so a restored writer creates them
  * again.
+ *
+ * <p>DataStream programs make it with {@link #builder()}, which returns a {@link
+ * ZooKeeperExactlyOnceSink} instead for {@code DeliveryGuarantee.EXACTLY_ONCE}:
+ *
+ * <pre>{@code
+ * Sink<Flag> sink =
+ *         ZooKeeperSink.<Flag>builder()
+ *                 .setHosts("zk1:2181,zk2:2181")
+ *                 .setPath("/app/flags")
+ *                 .setSerializer(ZNodeMutationSerializer.keyValue(Flag::getName, new FlagSchema()))
+ *                 .build();
+ * }</pre>
  */
 @PublicEvolving
 public final class ZooKeeperSink<IN>
@@ -36,7 +48,27 @@ public final class ZooKeeperSink<IN>
             ZNodeMutationSerializer<IN> serializer) {
         this.options = options;
         this.rootPath = rootPath;
-        this.serializer = serializer;
+        this.serializer = serializer.forSinkPath(rootPath);
+    }
+
+    ZooKeeperWriteOptions getWriteOptions() {
+        return options;
+    }
+
+    String getRootPath() {
+        return rootPath;
+    }
+
+    ZNodeMutationSerializer<IN> getSerializer() {
+        return serializer;
+    }
+
+    /**
+     * A builder of a sink for records of type {@code IN}; see {@link ZooKeeperSinkBuilder} for its
+     * settings and their defaults.
+     */
+    public static <IN> ZooKeeperSinkBuilder<IN> builder() {
+        return new ZooKeeperSinkBuilder<>();
     }
 
     @Override

@@ -1,13 +1,21 @@
 package dev.zkflink.connector.zookeeper.source;
 
 import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 import org.apache.zookeeper.data.Stat;
+
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * One znode as read from ZooKeeper: its path relative to the table root, data, Stat and the kind of
  * change it represents ({@link ChangeKind#INSERT} for snapshot reads).
+ *
+ * <p>A DataStream of these is serialized by {@link ZNodeRecordSerializer} ({@link
+ * ZNodeRecordTypeInfo}). Equal when path, data, Stat and kind are.
  */
+@TypeInfo(ZNodeRecordTypeInfo.Factory.class)
 @PublicEvolving
 public final class ZNodeRecord {
     private final String relativePath;
@@ -47,5 +55,36 @@ public final class ZNodeRecord {
 
     public ChangeKind getKind() {
         return kind;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof ZNodeRecord)) {
+            return false;
+        }
+        ZNodeRecord that = (ZNodeRecord) o;
+        return Objects.equals(relativePath, that.relativePath)
+                && Objects.equals(absolutePath, that.absolutePath)
+                && Arrays.equals(data, that.data)
+                && Objects.equals(stat, that.stat)
+                && kind == that.kind;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(absolutePath, kind, Arrays.hashCode(data));
+    }
+
+    /** {@code INSERT /app/flags/a (3 B, version 0)}: the data itself is left out. */
+    @Override
+    public String toString() {
+        return kind
+                + " "
+                + absolutePath
+                + " ("
+                + data.length
+                + " B"
+                + (stat == null ? "" : ", version " + stat.getVersion())
+                + ")";
     }
 }

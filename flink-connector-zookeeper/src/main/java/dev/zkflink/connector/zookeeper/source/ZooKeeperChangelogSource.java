@@ -10,7 +10,6 @@ import dev.zkflink.connector.zookeeper.source.split.BucketSplit;
 import dev.zkflink.connector.zookeeper.source.split.BucketSplitSerializer;
 
 import org.apache.flink.annotation.Internal;
-import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
@@ -28,7 +27,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * <p>With {@code emitSnapshot} the rows already in the tree are emitted first ({@code initial});
  * without it they are only recorded, and only later changes are emitted ({@code latest}).
  */
-@PublicEvolving
+@Internal
 public final class ZooKeeperChangelogSource<T>
         implements Source<T, BucketSplit, ChangelogEnumeratorState>, ResultTypeQueryable<T> {
     private static final long serialVersionUID = 1L;
@@ -54,12 +53,9 @@ public final class ZooKeeperChangelogSource<T>
     }
 
     /**
-     * For the table source, which pushes a query's filter down.
-     *
      * @param filter the rows to follow: the walk reads only its subtrees, events outside it are
      *     dropped, and a filter with one root puts the watch on that root instead of the table's
      */
-    @Internal
     public ZooKeeperChangelogSource(
             ZNodeTreeLayout layout,
             ZooKeeperReadOptions readOptions,
@@ -73,6 +69,23 @@ public final class ZooKeeperChangelogSource<T>
         this.deserializer = deserializer;
         this.emitSnapshot = emitSnapshot;
         this.trackChildren = trackChildren;
+    }
+
+    ZNodeTreeLayout getLayout() {
+        return layout;
+    }
+
+    ZooKeeperReadOptions getReadOptions() {
+        return readOptions;
+    }
+
+    /** {@code initial} emits the rows already in the tree, {@code latest} does not. */
+    boolean emitsSnapshot() {
+        return emitSnapshot;
+    }
+
+    boolean tracksChildren() {
+        return trackChildren;
     }
 
     @Override

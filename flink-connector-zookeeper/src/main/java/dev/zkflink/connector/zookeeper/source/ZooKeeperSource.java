@@ -1,104 +1,106 @@
 package dev.zkflink.connector.zookeeper.source;
 
-import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
-import dev.zkflink.connector.zookeeper.source.enumerator.ZooKeeperEnumeratorState;
-import dev.zkflink.connector.zookeeper.source.enumerator.ZooKeeperEnumeratorStateSerializer;
-import dev.zkflink.connector.zookeeper.source.enumerator.ZooKeeperSnapshotEnumerator;
-import dev.zkflink.connector.zookeeper.source.reader.ZooKeeperSourceReader;
-import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
-import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplitSerializer;
-
-import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.SourceSplit;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * Bounded snapshot of a znode tree (FLIP-27). The enumerator cuts the tree into subtree splits that
- * readers pull; each reader reads its splits with batched, pipelined {@code multi} reads.
+ * The DataStream source of a znode tree, made by {@link #builder()}. Its startup mode picks the
+ * implementation it runs: a bounded snapshot ({@link ZooKeeperSnapshotSource}) for {@link
+ * StartupMode#SNAPSHOT}, or a live changelog ({@link ZooKeeperChangelogSource}) for {@link
+ * StartupMode#INITIAL} and {@link StartupMode#LATEST}. This class only hands every call on.
  *
- * <p>Each node is read once, at the moment it is read: this is not a point-in-time snapshot of the
- * whole tree. Nodes deleted during the read are skipped.
- *
- * <p>A {@link ReadScope} narrows the read to some subtrees, skips node data for keys-only rows and
- * lets each reader stop after a limit.
+ * <pre>{@code
+ * ZooKeeperSource<String> source =
+ *         ZooKeeperSource.<String>builder()
+ *                 .setHosts("zk1:2181,zk2:2181")
+ *                 .setPath("/app/flags")
+ *                 .setStartupMode(StartupMode.SNAPSHOT)
+ *                 .setDeserializer(ZNodeDeserializer.valueOnly(new SimpleStringSchema()))
+ *                 .build();
+ * env.fromSource(source, WatermarkStrategy.noWatermarks(), "flags");
+ * }</pre>
  */
 @PublicEvolving
 public final class ZooKeeperSource<T>
-        implements Source<T, ZooKeeperSplit, ZooKeeperEnumeratorState>, ResultTypeQueryable<T> {
+        implements Source<T, SourceSplit, Object>, ResultTypeQueryable<T> {
     private static final long serialVersionUID = 1L;
 
-    private final ZNodeTreeLayout layout;
-    private final ZooKeeperReadOptions readOptions;
-    private final ZNodeDeserializer<T> deserializer;
-    private final ReadScope scope;
+    private final Source<T, ?, ?> implementation;
+    private final TypeInformation<T> producedType;
 
-    public ZooKeeperSource(
-            ZNodeTreeLayout layout,
-            ZooKeeperReadOptions readOptions,
-            ZNodeDeserializer<T> deserializer) {
-        this(layout, readOptions, deserializer, ReadScope.everything());
+    ZooKeeperSource(Source<T, ?, ?> implementation, TypeInformation<T> producedType) {
+        this.implementation = implementation;
+        this.producedType = producedType;
     }
 
-    /** For the table source, which pushes a query's read scope down. */
-    @Internal
-    public ZooKeeperSource(
-            ZNodeTreeLayout layout,
-            ZooKeeperReadOptions readOptions,
-            ZNodeDeserializer<T> deserializer,
-            ReadScope scope) {
-        this.layout = layout;
-        this.readOptions = readOptions;
-        this.deserializer = deserializer;
-        this.scope = scope;
+    /** A builder of a source that emits records of type {@code T}. */
+    public static <T> ZooKeeperSourceBuilder<T> builder() {
+        return new ZooKeeperSourceBuilder<>();
+    }
+
+    /** The source this one runs: a {@link ZooKeeperSnapshotSource} or a changelog source. */
+    Source<T, ?, ?> getImplementation() {
+        return implementation;
+    }
+
+    /**
+     * The implementation with its split and checkpoint types erased. Safe: Flink hands this source
+     * only splits and checkpoints that the implementation's own enumerator and serializers made.
+     */
+    @SuppressWarnings("unchecked")
+    private Source<T, SourceSplit, Object> erased() {
+        return (Source<T, SourceSplit, Object>) implementation;
     }
 
     @Override
     public Boundedness getBoundedness() {
-        return Boundedness.BOUNDED;
+        return implementation.getBoundedness();
     }
 
     @Override
-    public SourceReader<T, ZooKeeperSplit> createReader(SourceReaderContext readerContext)
+    public SourceReader<T, SourceSplit> createReader(SourceReaderContext readerContext)
             throws Exception {
-        ReaderContexts.open(deserializer, readerContext);
-        return new ZooKeeperSourceReader<>(layout, readOptions, scope, deserializer, readerContext);
+        return erased().createReader(readerContext);
     }
 
     @Override
-    public SplitEnumerator<ZooKeeperSplit, ZooKeeperEnumeratorState> createEnumerator(
-            SplitEnumeratorContext<ZooKeeperSplit> enumContext) {
-        return new ZooKeeperSnapshotEnumerator(
-                enumContext, layout, readOptions, scope.getFilter(), null);
+    public SplitEnumerator<SourceSplit, Object> createEnumerator(
+            SplitEnumeratorContext<SourceSplit> enumContext) throws Exception {
+        return erased().createEnumerator(enumContext);
     }
 
     @Override
-    public SplitEnumerator<ZooKeeperSplit, ZooKeeperEnumeratorState> restoreEnumerator(
-            SplitEnumeratorContext<ZooKeeperSplit> enumContext,
-            ZooKeeperEnumeratorState checkpoint) {
-        return new ZooKeeperSnapshotEnumerator(
-                enumContext, layout, readOptions, scope.getFilter(), checkpoint);
+    public SplitEnumerator<SourceSplit, Object> restoreEnumerator(
+            SplitEnumeratorContext<SourceSplit> enumContext, Object checkpoint) throws Exception {
+        return erased().restoreEnumerator(enumContext, checkpoint);
     }
 
     @Override
-    public SimpleVersionedSerializer<ZooKeeperSplit> getSplitSerializer() {
-        return ZooKeeperSplitSerializer.INSTANCE;
+    public SimpleVersionedSerializer<SourceSplit> getSplitSerializer() {
+        return erased().getSplitSerializer();
     }
 
     @Override
-    public SimpleVersionedSerializer<ZooKeeperEnumeratorState> getEnumeratorCheckpointSerializer() {
-        return new ZooKeeperEnumeratorStateSerializer();
+    public SimpleVersionedSerializer<Object> getEnumeratorCheckpointSerializer() {
+        return erased().getEnumeratorCheckpointSerializer();
     }
 
     @Override
     public TypeInformation<T> getProducedType() {
-        return deserializer.getProducedType();
+        return producedType;
+    }
+
+    @Override
+    public String toString() {
+        return "ZooKeeperSource{" + implementation.getClass().getSimpleName() + "}";
     }
 }

@@ -5,6 +5,7 @@ import dev.zkflink.connector.zookeeper.sink.VersionConflictPolicy;
 import dev.zkflink.connector.zookeeper.sink.ZNodeAclSpec;
 import dev.zkflink.connector.zookeeper.sink.ZNodeCreateMode;
 import dev.zkflink.connector.zookeeper.sink.ZooKeeperWriteOptions;
+import dev.zkflink.connector.zookeeper.source.StartupMode;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;

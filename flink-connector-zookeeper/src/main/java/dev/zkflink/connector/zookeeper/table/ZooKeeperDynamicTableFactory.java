@@ -5,6 +5,7 @@ import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
 import dev.zkflink.connector.zookeeper.sink.ZNodeAclSpec;
 import dev.zkflink.connector.zookeeper.sink.ZooKeeperWriteOptions;
+import dev.zkflink.connector.zookeeper.source.StartupMode;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
 import dev.zkflink.connector.zookeeper.table.lookup.ZooKeeperLookupOptions;
 

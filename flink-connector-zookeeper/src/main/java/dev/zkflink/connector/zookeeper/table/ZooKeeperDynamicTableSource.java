@@ -3,9 +3,10 @@ package dev.zkflink.connector.zookeeper.table;
 import dev.zkflink.connector.zookeeper.common.ZNodePathFilter;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.source.ReadScope;
+import dev.zkflink.connector.zookeeper.source.StartupMode;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperChangelogSource;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
-import dev.zkflink.connector.zookeeper.source.ZooKeeperSource;
+import dev.zkflink.connector.zookeeper.source.ZooKeeperSnapshotSource;
 import dev.zkflink.connector.zookeeper.table.lookup.LookupKeyPlan;
 import dev.zkflink.connector.zookeeper.table.lookup.ZooKeeperAsyncLookupFunction;
 import dev.zkflink.connector.zookeeper.table.lookup.ZooKeeperLookupFunction;
@@ -123,7 +124,8 @@ final class ZooKeeperDynamicTableSource
             // "source" is the uid the planner gave this scan as a SourceProvider: savepoints of
             // earlier versions still restore.
             return new FromSourceProvider(
-                    new ZooKeeperSource<>(layout, readOptions, deserializer, snapshotScope()),
+                    new ZooKeeperSnapshotSource<>(
+                            layout, readOptions, deserializer, snapshotScope()),
                     watermarks,
                     asSummaryString(),
                     "source",

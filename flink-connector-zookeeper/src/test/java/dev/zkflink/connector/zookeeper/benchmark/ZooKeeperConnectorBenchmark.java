@@ -3,7 +3,7 @@ package dev.zkflink.connector.zookeeper.benchmark;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
-import dev.zkflink.connector.zookeeper.source.ZooKeeperSource;
+import dev.zkflink.connector.zookeeper.source.ZooKeeperSnapshotSource;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTrees;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -351,7 +351,7 @@ public final class ZooKeeperConnectorBenchmark {
                         .setConnection(ZooKeeperConnectionOptions.builder().setHosts(hosts).build())
                         .build();
         env.fromSource(
-                        new ZooKeeperSource<>(
+                        new ZooKeeperSnapshotSource<>(
                                 ZNodeTreeLayout.levels(root, rowDepth),
                                 options,
                                 new TimedDeserializer()),

@@ -5,7 +5,7 @@ import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
 import dev.zkflink.connector.zookeeper.source.ZNodeDeserializer;
 import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
-import dev.zkflink.connector.zookeeper.source.ZooKeeperSource;
+import dev.zkflink.connector.zookeeper.source.ZooKeeperSnapshotSource;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTableTestBase;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -190,7 +190,7 @@ class ZooKeeperSourceITCase extends ZooKeeperTableTestBase {
                         .build();
         List<Tuple2<String, Integer>> tagged =
                 env.fromSource(
-                                new ZooKeeperSource<>(
+                                new ZooKeeperSnapshotSource<>(
                                         ZNodeTreeLayout.levels(root, 2),
                                         options,
                                         new DataAsString()),

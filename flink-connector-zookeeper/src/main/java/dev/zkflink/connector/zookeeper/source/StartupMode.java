@@ -1,4 +1,4 @@
-package dev.zkflink.connector.zookeeper.table;
+package dev.zkflink.connector.zookeeper.source;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.DescribedEnum;
@@ -6,7 +6,10 @@ import org.apache.flink.configuration.description.InlineElement;
 
 import static org.apache.flink.configuration.description.TextElement.text;
 
-/** {@code 'scan.startup.mode'}. */
+/**
+ * Where a read of the tree starts and whether it ends: {@code 'scan.startup.mode'} of a table,
+ * {@code ZooKeeperSource.Builder#setStartupMode} of a DataStream source.
+ */
 @PublicEvolving
 public enum StartupMode implements DescribedEnum {
     SNAPSHOT("snapshot", "Read the tree once and end (bounded)."),
