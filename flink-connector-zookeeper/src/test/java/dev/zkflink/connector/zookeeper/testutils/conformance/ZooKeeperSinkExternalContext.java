@@ -1,10 +1,9 @@
 package dev.zkflink.connector.zookeeper.testutils.conformance;
 
-import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
-import dev.zkflink.connector.zookeeper.sink.ZNodeMutation;
+import dev.zkflink.connector.zookeeper.sink.ZNodeMutationSerializer;
 import dev.zkflink.connector.zookeeper.sink.ZooKeeperSink;
-import dev.zkflink.connector.zookeeper.sink.ZooKeeperWriteOptions;
 
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -12,6 +11,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.testframe.external.ExternalSystemDataReader;
 import org.apache.flink.connector.testframe.external.sink.DataStreamSinkV2ExternalContext;
 import org.apache.flink.connector.testframe.external.sink.TestingSinkSettings;
+import org.apache.flink.util.function.SerializableFunction;
 
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
@@ -49,19 +49,17 @@ public final class ZooKeeperSinkExternalContext implements DataStreamSinkV2Exter
         }
     }
 
-    /** The one place that builds the sink under test. */
+    /** The one place that builds the sink under test: the public builder, as a user would. */
     static Sink<String> createSink(String hosts, String root) {
-        ZooKeeperWriteOptions options =
-                ZooKeeperWriteOptions.builder()
-                        .setConnection(ZooKeeperConnectionOptions.builder().setHosts(hosts).build())
-                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                        .build();
-        return new ZooKeeperSink<>(
-                options,
-                root,
-                record ->
-                        ZNodeMutation.upsert(
-                                root + "/" + record, record.getBytes(StandardCharsets.UTF_8)));
+        return ZooKeeperSink.<String>builder()
+                .setHosts(hosts)
+                .setPath(root)
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setSerializer(
+                        ZNodeMutationSerializer.keyValue(
+                                (SerializableFunction<String, String>) record -> record,
+                                new SimpleStringSchema()))
+                .build();
     }
 
     @Override

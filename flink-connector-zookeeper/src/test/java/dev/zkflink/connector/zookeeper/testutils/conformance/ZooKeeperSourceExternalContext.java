@@ -1,11 +1,11 @@
 package dev.zkflink.connector.zookeeper.testutils.conformance;
 
-import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
-import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
-import dev.zkflink.connector.zookeeper.source.ZooKeeperChangelogSource;
-import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
+import dev.zkflink.connector.zookeeper.common.KeyMode;
+import dev.zkflink.connector.zookeeper.source.StartupMode;
+import dev.zkflink.connector.zookeeper.source.ZNodeDeserializer;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperSource;
 
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Boundedness;
@@ -54,17 +54,19 @@ public final class ZooKeeperSourceExternalContext
         }
     }
 
-    /** The one place that builds the sources under test. */
+    /** The one place that builds the sources under test: the public builder, as a user would. */
     static Source<String, ?, ?> createSource(String hosts, String root, Boundedness boundedness) {
-        ZooKeeperReadOptions options =
-                ZooKeeperReadOptions.builder()
-                        .setConnection(ZooKeeperConnectionOptions.builder().setHosts(hosts).build())
-                        .build();
-        ZNodeTreeLayout layout = ZNodeTreeLayout.levels(root, 2);
-        return boundedness == Boundedness.BOUNDED
-                ? new ZooKeeperSource<>(layout, options, new ZNodeStringDeserializer())
-                : new ZooKeeperChangelogSource<>(
-                        layout, options, new ZNodeStringDeserializer(), true, false);
+        return ZooKeeperSource.<String>builder()
+                .setHosts(hosts)
+                .setPath(root)
+                .setKeyMode(KeyMode.LEVELS)
+                .setRowDepth(2)
+                .setStartupMode(
+                        boundedness == Boundedness.BOUNDED
+                                ? StartupMode.SNAPSHOT
+                                : StartupMode.INITIAL)
+                .setDeserializer(ZNodeDeserializer.valueOnly(new SimpleStringSchema()))
+                .build();
     }
 
     @Override
