@@ -3,7 +3,6 @@ package dev.zkflink.connector.zookeeper.sink;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
@@ -18,7 +17,7 @@ import java.io.IOException;
  * path are idempotent. Bounded jobs without checkpointing commit at the end of input.
  */
 public final class ZooKeeperExactlyOnceSink<IN>
-        implements Sink<IN>, SupportsCommitter<ZNodeCommittable> {
+        implements WriterInitContextSink<IN>, SupportsCommitter<ZNodeCommittable> {
     private static final long serialVersionUID = 1L;
 
     private final ZooKeeperWriteOptions options;

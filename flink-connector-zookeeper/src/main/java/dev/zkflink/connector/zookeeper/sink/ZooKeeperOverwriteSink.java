@@ -2,7 +2,6 @@ package dev.zkflink.connector.zookeeper.sink;
 
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
@@ -17,7 +16,7 @@ import java.io.IOException;
  * of the result knows which rows are stale, and only at its own end of input is every row of the
  * result durable. Several writers would each delete the rows the others wrote.
  */
-public final class ZooKeeperOverwriteSink<IN> implements Sink<IN> {
+public final class ZooKeeperOverwriteSink<IN> implements WriterInitContextSink<IN> {
     private static final long serialVersionUID = 1L;
 
     /** The parallelism an overwrite must run at. */

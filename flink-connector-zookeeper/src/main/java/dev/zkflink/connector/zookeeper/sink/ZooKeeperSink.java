@@ -1,6 +1,5 @@
 package dev.zkflink.connector.zookeeper.sink;
 
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -21,7 +20,7 @@ import java.util.List;
  * again.
  */
 public final class ZooKeeperSink<IN>
-        implements Sink<IN>, SupportsWriterState<IN, ZooKeeperWriterState> {
+        implements WriterInitContextSink<IN>, SupportsWriterState<IN, ZooKeeperWriterState> {
     private static final long serialVersionUID = 1L;
 
     private final ZooKeeperWriteOptions options;
