@@ -3,6 +3,7 @@ package dev.zkflink.connector.zookeeper.e2e;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
@@ -162,7 +163,10 @@ public final class QuickstartDemo {
 
                 section(out, "Running " + script + " (${hosts} = " + hosts + ")");
                 Map<String, List<Row>> queryResults =
-                        runScript(SqlScript.substitute(sqlText, Map.of("hosts", hosts)), out, null);
+                        runScript(
+                                forThisFlink(SqlScript.substitute(sqlText, Map.of("hosts", hosts))),
+                                out,
+                                null);
 
                 section(out, "The znodes the script wrote below " + SUMMARY_PATH);
                 Map<String, String> summary = readChildren(client, SUMMARY_PATH);
@@ -176,7 +180,7 @@ public final class QuickstartDemo {
                         "Running " + lookupScript + ": a streaming job with a lookup join, live");
                 LookupJoinDemo lookupJoin = new LookupJoinDemo(client);
                 runScript(
-                        SqlScript.substitute(lookupSqlText, Map.of("hosts", hosts)),
+                        forThisFlink(SqlScript.substitute(lookupSqlText, Map.of("hosts", hosts))),
                         out,
                         lookupJoin);
                 return new Result(
@@ -520,5 +524,12 @@ public final class QuickstartDemo {
             }
             return script.toAbsolutePath().normalize();
         }
+    }
+
+    /**
+     * The script as the Flink on this classpath takes it (see {@link SqlScript#forFlinkVersion}).
+     */
+    static String forThisFlink(String script) {
+        return SqlScript.forFlinkVersion(script, EnvironmentInformation.getVersion());
     }
 }

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  */
 public final class SqlScript {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_.-]+)}");
+    private static final Pattern ON_CONFLICT_DEDUPLICATE =
+            Pattern.compile("\\s+ON\\s+CONFLICT\\s+DO\\s+DEDUPLICATE\\b", Pattern.CASE_INSENSITIVE);
 
     private SqlScript() {}
 
@@ -31,6 +33,20 @@ public final class SqlScript {
         }
         m.appendTail(sb);
         return sb.toString();
+    }
+
+    /**
+     * The script as the given Flink version takes it. {@code ON CONFLICT} came with Flink 2.3,
+     * which needs it for an insert-only query into a PRIMARY KEY table; earlier versions do not
+     * parse it and need none, so there {@code ON CONFLICT DO DEDUPLICATE} (what an upsert does
+     * anyway) is dropped.
+     */
+    public static String forFlinkVersion(String script, String flinkVersion) {
+        String[] parts = flinkVersion.split("\\.");
+        int major = Integer.parseInt(parts[0]);
+        int minor = parts.length > 1 ? Integer.parseInt(parts[1].replaceAll("\\D.*", "")) : 0;
+        boolean hasOnConflict = major > 2 || (major == 2 && minor >= 3);
+        return hasOnConflict ? script : ON_CONFLICT_DEDUPLICATE.matcher(script).replaceAll("");
     }
 
     /** The statements of the script, without comments, the final {@code ;} and blank lines. */

@@ -187,7 +187,8 @@ class FlinkSqlClientITCase {
                 "ADD JAR '"
                         + sqlJar
                         + "';\n\n"
-                        + SqlScript.substitute(quickstart, Map.of("hosts", hosts)),
+                        + QuickstartDemo.forThisFlink(
+                                SqlScript.substitute(quickstart, Map.of("hosts", hosts))),
                 StandardCharsets.UTF_8);
 
         long start = System.nanoTime();

@@ -53,4 +53,15 @@ class SqlScriptTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Unterminated");
     }
+
+    @Test
+    void dropsOnConflictBeforeFlink23Only() {
+        String insert = "INSERT INTO t VALUES ('a', 1)\nON CONFLICT DO DEDUPLICATE;\nSELECT 1;";
+        assertThat(SqlScript.forFlinkVersion(insert, "2.3.0")).isEqualTo(insert);
+        assertThat(SqlScript.forFlinkVersion(insert, "2.4-SNAPSHOT")).isEqualTo(insert);
+        assertThat(SqlScript.forFlinkVersion(insert, "2.2.0"))
+                .isEqualTo("INSERT INTO t VALUES ('a', 1);\nSELECT 1;");
+        assertThat(SqlScript.forFlinkVersion(insert, "1.20.3"))
+                .isEqualTo("INSERT INTO t VALUES ('a', 1);\nSELECT 1;");
+    }
 }

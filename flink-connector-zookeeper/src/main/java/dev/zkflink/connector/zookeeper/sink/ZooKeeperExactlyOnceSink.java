@@ -4,7 +4,6 @@ import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
@@ -20,7 +19,7 @@ import java.io.IOException;
  */
 @PublicEvolving
 public final class ZooKeeperExactlyOnceSink<IN>
-        implements Sink<IN>, SupportsCommitter<ZNodeCommittable> {
+        implements WriterInitContextSink<IN>, SupportsCommitter<ZNodeCommittable> {
     private static final long serialVersionUID = 1L;
 
     private final ZooKeeperWriteOptions options;

@@ -3,7 +3,6 @@ package dev.zkflink.connector.zookeeper.sink;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 
 import org.apache.flink.annotation.Internal;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
@@ -19,7 +18,7 @@ import java.io.IOException;
  * result durable. Several writers would each delete the rows the others wrote.
  */
 @Internal
-public final class ZooKeeperOverwriteSink<IN> implements Sink<IN> {
+public final class ZooKeeperOverwriteSink<IN> implements WriterInitContextSink<IN> {
     private static final long serialVersionUID = 1L;
 
     /** The parallelism an overwrite must run at. */

@@ -1,7 +1,6 @@
 package dev.zkflink.connector.zookeeper.sink;
 
 import org.apache.flink.annotation.PublicEvolving;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -35,7 +34,7 @@ import java.util.List;
  */
 @PublicEvolving
 public final class ZooKeeperSink<IN>
-        implements Sink<IN>, SupportsWriterState<IN, ZooKeeperWriterState> {
+        implements WriterInitContextSink<IN>, SupportsWriterState<IN, ZooKeeperWriterState> {
     private static final long serialVersionUID = 1L;
 
     private final ZooKeeperWriteOptions options;

@@ -136,12 +136,7 @@ final class ZooKeeperDynamicTableSink
         // ChangelogNormalize in front of the sink for an upsert source (such as a live zookeeper
         // table): its hash exchange would reorder rows of different keys, and a relative-path
         // sink's subtree delete depends on the order of a parent's and its children's rows.
-        return ChangelogMode.newBuilder()
-                .addContainedKind(RowKind.INSERT)
-                .addContainedKind(RowKind.UPDATE_AFTER)
-                .addContainedKind(RowKind.DELETE)
-                .keyOnlyDeletes(true)
-                .build();
+        return ChangelogModes.upsertWithKeyOnlyDeletes();
     }
 
     @Override

@@ -112,7 +112,7 @@ final class ZooKeeperDynamicTableSource
         // ChangelogNormalize where a query needs the previous row.
         return startupMode == StartupMode.SNAPSHOT
                 ? ChangelogMode.insertOnly()
-                : ChangelogMode.upsert(true);
+                : ChangelogModes.upsertWithKeyOnlyDeletes();
     }
 
     @Override

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import static dev.zkflink.connector.zookeeper.testutils.FlinkSql.ON_CONFLICT_DEDUPLICATE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -154,7 +155,7 @@ class ZooKeeperLatestStartITCase {
                         + run
                         + " SELECT CAST(id AS STRING), 'x' FROM gen_"
                         + run
-                        + " ON CONFLICT DO DEDUPLICATE");
+                        + ON_CONFLICT_DEDUPLICATE);
     }
 
     /** One latest table over a fresh grid, a probe until it is reported, then the burst. */

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.zkflink.connector.zookeeper.testutils.FlinkSql.ON_CONFLICT_DEDUPLICATE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -445,7 +446,8 @@ class ZooKeeperRowLevelITCase extends ZooKeeperTableTestBase {
         assertThatThrownBy(
                         () ->
                                 tEnv.executeSql(
-                                        "INSERT OVERWRITE t VALUES ('b', 'i1', 'x') ON CONFLICT DO DEDUPLICATE"))
+                                        "INSERT OVERWRITE t VALUES ('b', 'i1', 'x')"
+                                                + ON_CONFLICT_DEDUPLICATE))
                 // Flink itself accepts it: the connector refuses it while planning.
                 .hasMessage(
                         "INSERT OVERWRITE into the 'zookeeper' table at '"

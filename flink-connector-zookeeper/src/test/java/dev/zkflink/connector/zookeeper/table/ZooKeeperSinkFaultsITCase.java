@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import static dev.zkflink.connector.zookeeper.testutils.FlinkSql.ON_CONFLICT_DEDUPLICATE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -61,7 +62,8 @@ class ZooKeeperSinkFaultsITCase {
                         + ")");
         return tEnv.executeSql(
                 "INSERT INTO t SELECT CAST(id AS STRING), CONCAT('v', CAST(id AS STRING))"
-                        + " FROM gen ON CONFLICT DO DEDUPLICATE");
+                        + " FROM gen"
+                        + ON_CONFLICT_DEDUPLICATE);
     }
 
     /** A failed assertion must not leave the job holding the slots for the next test. */

@@ -36,6 +36,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static dev.zkflink.connector.zookeeper.testutils.FlinkSql.ON_CONFLICT_DEDUPLICATE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -213,7 +214,7 @@ class ZooKeeperSinkITCase extends ZooKeeperTableTestBase {
                         () ->
                                 tEnv.executeSql(
                                                 "INSERT INTO t VALUES ('huge', REPEAT('x', 1200000))"
-                                                        + " ON CONFLICT DO DEDUPLICATE")
+                                                        + ON_CONFLICT_DEDUPLICATE)
                                         .await())
                 .hasStackTraceContaining("The row with key 'huge' encodes to 1200000 bytes")
                 .hasStackTraceContaining("'properties.jute.maxbuffer' is 1048575");
@@ -278,7 +279,7 @@ class ZooKeeperSinkITCase extends ZooKeeperTableTestBase {
                                 "'sink.buffer-flush.max-rows' = '1000'")
                         + ")");
         TableResult job =
-                tEnv.executeSql("INSERT INTO t SELECT k, v FROM slow ON CONFLICT DO DEDUPLICATE");
+                tEnv.executeSql("INSERT INTO t SELECT k, v FROM slow" + ON_CONFLICT_DEDUPLICATE);
         try {
             long deadline = System.currentTimeMillis() + 60_000;
             while (trees.tree(root).size() < 3 && System.currentTimeMillis() < deadline) {
@@ -343,7 +344,7 @@ class ZooKeeperSinkITCase extends ZooKeeperTableTestBase {
                                 + guarantee.replace('-', '_')
                                 + " SELECT k, v FROM rows_"
                                 + guarantee.replace('-', '_')
-                                + " ON CONFLICT DO DEDUPLICATE");
+                                + ON_CONFLICT_DEDUPLICATE);
         try {
             JobID id = job.getJobClient().get().getJobID();
             waitUntilRunning(job);
@@ -389,7 +390,8 @@ class ZooKeeperSinkITCase extends ZooKeeperTableTestBase {
         TableResult job =
                 tEnv.executeSql(
                         "INSERT INTO t SELECT CAST(id AS STRING), CONCAT('v', CAST(id AS STRING))"
-                                + " FROM gen ON CONFLICT DO DEDUPLICATE");
+                                + " FROM gen"
+                                + ON_CONFLICT_DEDUPLICATE);
         long deadline = System.currentTimeMillis() + 60_000;
         int before = 0;
         while (before < 2000 && System.currentTimeMillis() < deadline) {
@@ -508,7 +510,7 @@ class ZooKeeperSinkITCase extends ZooKeeperTableTestBase {
         TableResult job =
                 tEnv.executeSql(
                         "INSERT INTO big SELECT CAST(id AS STRING), v FROM big_gen"
-                                + " ON CONFLICT DO DEDUPLICATE");
+                                + ON_CONFLICT_DEDUPLICATE);
         try {
             long deadline = System.currentTimeMillis() + 30_000;
             int written = 0;
@@ -554,7 +556,7 @@ class ZooKeeperSinkITCase extends ZooKeeperTableTestBase {
                         + ")");
         TableResult job =
                 tEnv.executeSql(
-                        "INSERT INTO eo SELECT k, v FROM eo_rows ON CONFLICT DO DEDUPLICATE");
+                        "INSERT INTO eo SELECT k, v FROM eo_rows" + ON_CONFLICT_DEDUPLICATE);
         try {
             JobID id = job.getJobClient().get().getJobID();
             waitUntilRunning(job);
