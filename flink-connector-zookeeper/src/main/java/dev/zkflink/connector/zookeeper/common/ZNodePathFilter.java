@@ -11,6 +11,8 @@ import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.TreeMap;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 /**
  * Which row paths (relative to the table root) a read may return, as pushed down from a query's
  * {@code WHERE} clause: everything ({@link #all()}), or a set of entries, each a path with the node
@@ -78,8 +80,7 @@ public final class ZNodePathFilter implements Serializable {
     private static ZNodePathFilter of(List<String> paths, int kind) {
         TreeMap<String, Integer> m = new TreeMap<>();
         for (String p : paths) {
-            Preconditions.require(
-                    isRelativePath(p), "Not a path relative to the table root: '%s'", p);
+            checkArgument(isRelativePath(p), "Not a path relative to the table root: '%s'", p);
             m.merge(p, kind, (a, b) -> a | b);
         }
         return new ZNodePathFilter(normalized(m));

@@ -9,6 +9,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 /**
  * Which znodes under a root are rows.
  *
@@ -33,7 +35,7 @@ public final class ZNodeTreeLayout implements Serializable {
     }
 
     public static ZNodeTreeLayout levels(String rootPath, int rowDepth) {
-        Preconditions.require(rowDepth >= 1, "A levels layout needs at least one key column.");
+        checkArgument(rowDepth >= 1, "A levels layout needs at least one key column.");
         return new ZNodeTreeLayout(rootPath, KeyMode.LEVELS, rowDepth);
     }
 

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
-import static dev.zkflink.connector.zookeeper.common.Preconditions.require;
+import static org.apache.flink.util.Preconditions.checkArgument;
 
 /**
  * How to reach a ZooKeeper ensemble: connect string, timeouts, retries, digest credentials and
@@ -216,8 +216,8 @@ public final class ZooKeeperConnectionOptions implements Serializable {
         }
 
         public ZooKeeperConnectionOptions build() {
-            require(hosts != null && !hosts.trim().isEmpty(), "'hosts' must not be empty.");
-            require(
+            checkArgument(hosts != null && !hosts.trim().isEmpty(), "'hosts' must not be empty.");
+            checkArgument(
                     !hosts.contains(" "),
                     "'hosts' must be a ZooKeeper connect string such as 'zk1:2181,zk2:2181/chroot' without spaces, but was '%s'.",
                     hosts);
@@ -225,19 +225,19 @@ public final class ZooKeeperConnectionOptions implements Serializable {
             requirePositive(connectionTimeout, "connection.timeout");
             requirePositive(retryBaseSleep, "connection.retry.base-sleep");
             requirePositive(retryMaxSleep, "connection.retry.max-sleep");
-            require(
+            checkArgument(
                     maxRetries >= 0,
                     "'connection.max-retries' must be >= 0, but was %s.",
                     maxRetries);
-            require(
+            checkArgument(
                     retryMaxSleep.compareTo(retryBaseSleep) >= 0,
                     "'connection.retry.max-sleep' (%s) must not be smaller than 'connection.retry.base-sleep' (%s).",
                     retryMaxSleep,
                     retryBaseSleep);
-            require(
+            checkArgument(
                     (digestUser == null) == (digestPassword == null),
                     "'auth.digest.user' and 'auth.digest.password' must be set together.");
-            require(
+            checkArgument(
                     digestUser == null || (!digestUser.isEmpty() && !digestUser.contains(":")),
                     "'auth.digest.user' must be non-empty and must not contain ':'.");
             ZooKeeperLimits.juteMaxBuffer(clientProperties); // validates the value early
@@ -245,7 +245,7 @@ public final class ZooKeeperConnectionOptions implements Serializable {
         }
 
         private static void requirePositive(Duration d, String option) {
-            require(
+            checkArgument(
                     d != null && !d.isNegative() && !d.isZero(),
                     "'%s' must be a positive duration, but was %s.",
                     option,

@@ -12,7 +12,7 @@ import javax.annotation.Nullable;
 import java.io.Serializable;
 import java.time.Duration;
 
-import static dev.zkflink.connector.zookeeper.common.Preconditions.require;
+import static org.apache.flink.util.Preconditions.checkArgument;
 
 /** Connection plus buffering, retry and delivery settings of a {@link ZooKeeperSink}. */
 @PublicEvolving
@@ -245,46 +245,48 @@ public final class ZooKeeperWriteOptions implements Serializable {
         }
 
         public ZooKeeperWriteOptions build() {
-            require(connection != null, "ZooKeeper connection options are required.");
-            require(
+            checkArgument(connection != null, "ZooKeeper connection options are required.");
+            checkArgument(
                     bufferFlushMaxRows >= 1,
                     "'sink.buffer-flush.max-rows' must be at least 1, but was %s.",
                     bufferFlushMaxRows);
-            require(
+            checkArgument(
                     bufferFlushMaxBytes >= 1,
                     "'sink.buffer-flush.max-bytes' must be at least 1 byte, but was %s.",
                     bufferFlushMaxBytes);
-            require(
+            checkArgument(
                     bufferFlushInterval != null && !bufferFlushInterval.isNegative(),
                     "'sink.buffer-flush.interval' must be zero (disabled) or positive, but was %s.",
                     bufferFlushInterval);
-            require(
+            checkArgument(
                     deliveryGuarantee != null,
                     "'sink.delivery-guarantee' must be 'exactly-once', 'at-least-once' or 'none'.");
-            require(maxRetries >= 0, "'sink.max-retries' must be >= 0, but was %s.", maxRetries);
-            require(
+            checkArgument(
+                    maxRetries >= 0, "'sink.max-retries' must be >= 0, but was %s.", maxRetries);
+            checkArgument(
                     retryBackoff != null && !retryBackoff.isNegative() && !retryBackoff.isZero(),
                     "'sink.retry.backoff' must be positive, but was %s.",
                     retryBackoff);
-            require(
+            checkArgument(
                     retryTimeout != null && !retryTimeout.isNegative() && !retryTimeout.isZero(),
                     "'sink.retry.timeout' must be positive, but was %s.",
                     retryTimeout);
-            require(
+            checkArgument(
                     maxInFlight >= 1 && maxInFlight <= MAX_MAX_IN_FLIGHT,
                     "'sink.max-in-flight' must be between 1 and %s, but was %s.",
                     MAX_MAX_IN_FLIGHT,
                     maxInFlight);
-            require(createMode != null, "'sink.create-mode' must be set.");
-            require(acl != null, "'sink.acl' must be set.");
-            require(versionConflict != null, "'sink.version-conflict' must be 'fail' or 'skip'.");
-            require(
+            checkArgument(createMode != null, "'sink.create-mode' must be set.");
+            checkArgument(acl != null, "'sink.acl' must be set.");
+            checkArgument(
+                    versionConflict != null, "'sink.version-conflict' must be 'fail' or 'skip'.");
+            checkArgument(
                     !acl.usesAuthScheme() || connection.hasDigestAuth(),
                     "'sink.acl' = '%s' has an 'auth' entry, which grants the creating session's own"
                             + " identities, but the table has none: set 'auth.digest.user' and"
                             + " 'auth.digest.password'.",
                     acl);
-            require(
+            checkArgument(
                     !(createMode.isEphemeral()
                             && deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE),
                     "'sink.create-mode' = '%s' cannot be combined with 'sink.delivery-guarantee' ="
@@ -293,7 +295,7 @@ public final class ZooKeeperWriteOptions implements Serializable {
                             + " (a restored writer re-creates its nodes).",
                     createMode);
             if (ttl != null) {
-                require(
+                checkArgument(
                         createMode.isTtl(),
                         "'sink.ttl' is set, but 'sink.create-mode' = '%s' creates nodes without a"
                                 + " TTL; use 'persistent-with-ttl' or 'persistent-sequential-with-ttl'.",
@@ -306,7 +308,7 @@ public final class ZooKeeperWriteOptions implements Serializable {
 
     /** A TTL ZooKeeper accepts: positive and at most {@link #MAX_TTL_MILLIS}. */
     static void checkTtl(long millis, String what) {
-        require(
+        checkArgument(
                 millis > 0 && millis <= MAX_TTL_MILLIS,
                 "%s must be between 1 ms and %s ms, but was %s ms.",
                 what,

@@ -6,7 +6,7 @@ import org.apache.flink.annotation.PublicEvolving;
 
 import java.io.Serializable;
 
-import static dev.zkflink.connector.zookeeper.common.Preconditions.require;
+import static org.apache.flink.util.Preconditions.checkArgument;
 
 /** Connection plus read tuning for a {@link ZooKeeperSource}. The builder validates. */
 @PublicEvolving
@@ -78,12 +78,12 @@ public final class ZooKeeperReadOptions implements Serializable {
         }
 
         public ZooKeeperReadOptions build() {
-            require(connection != null, "ZooKeeper connection options are required.");
-            require(
+            checkArgument(connection != null, "ZooKeeper connection options are required.");
+            checkArgument(
                     batchSize >= 1 && batchSize <= 1000,
                     "'scan.read.batch-size' must be between 1 and 1000, but was %s.",
                     batchSize);
-            require(
+            checkArgument(
                     maxInFlight >= 1 && maxInFlight <= 64,
                     "'scan.read.max-in-flight' must be between 1 and 64, but was %s.",
                     maxInFlight);

@@ -17,7 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
-import static dev.zkflink.connector.zookeeper.common.Preconditions.require;
+import static org.apache.flink.util.Preconditions.checkArgument;
 
 /** The {@code lookup.*} options: Flink's own {@link LookupOptions} plus the connector's two. */
 final class ZooKeeperLookupOptionsFactory {
@@ -48,7 +48,7 @@ final class ZooKeeperLookupOptionsFactory {
                 config.getOptional(LookupOptions.FULL_CACHE_PERIODIC_RELOAD_INTERVAL).isPresent()
                         || config.getOptional(LookupOptions.FULL_CACHE_TIMED_RELOAD_ISO_TIME)
                                 .isPresent();
-        require(
+        checkArgument(
                 !(cache == LookupCacheType.FULL && watch && reloadSet),
                 "'lookup.full-cache.periodic-reload.interval' and"
                         + " 'lookup.full-cache.timed-reload.iso-time' have no effect while"
@@ -82,7 +82,7 @@ final class ZooKeeperLookupOptionsFactory {
             if (interval == null) {
                 return null;
             }
-            require(
+            checkArgument(
                     !interval.isNegative() && !interval.isZero(),
                     "'lookup.full-cache.periodic-reload.interval' must be positive, but was %s.",
                     interval);
@@ -91,7 +91,7 @@ final class ZooKeeperLookupOptionsFactory {
         if (!config.getOptional(LookupOptions.FULL_CACHE_TIMED_RELOAD_ISO_TIME).isPresent()) {
             return null;
         }
-        require(
+        checkArgument(
                 config.get(LookupOptions.FULL_CACHE_TIMED_RELOAD_INTERVAL_IN_DAYS) >= 1,
                 "'lookup.full-cache.timed-reload.interval-in-days' must be at least 1, but was %s.",
                 config.get(LookupOptions.FULL_CACHE_TIMED_RELOAD_INTERVAL_IN_DAYS));

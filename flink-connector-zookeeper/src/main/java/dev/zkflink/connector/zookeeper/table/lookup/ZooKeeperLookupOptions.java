@@ -9,7 +9,7 @@ import javax.annotation.Nullable;
 import java.io.Serializable;
 import java.time.Duration;
 
-import static dev.zkflink.connector.zookeeper.common.Preconditions.require;
+import static org.apache.flink.util.Preconditions.checkArgument;
 
 /**
  * How a ZooKeeper table serves lookup joins: the cache, its bounds, the watch that keeps it
@@ -178,19 +178,19 @@ public final class ZooKeeperLookupOptions implements Serializable {
         }
 
         public ZooKeeperLookupOptions build() {
-            require(cache != null, "'lookup.cache' is required.");
-            require(
+            checkArgument(cache != null, "'lookup.cache' is required.");
+            checkArgument(
                     maxRetries >= 0 && maxRetries <= 100,
                     "'lookup.max-retries' must be between 0 and 100, but was %s.",
                     maxRetries);
             requirePositive(expireAfterAccess, "lookup.partial-cache.expire-after-access");
             requirePositive(expireAfterWrite, "lookup.partial-cache.expire-after-write");
-            require(
+            checkArgument(
                     maxRows == null || maxRows >= 1,
                     "'lookup.partial-cache.max-rows' must be at least 1, but was %s.",
                     maxRows);
             if (cache == LookupCacheType.PARTIAL) {
-                require(
+                checkArgument(
                         expireAfterAccess != null || expireAfterWrite != null || maxRows != null,
                         "'lookup.cache' = 'PARTIAL' needs a bound on its memory: set"
                                 + " 'lookup.partial-cache.max-rows',"
@@ -200,7 +200,7 @@ public final class ZooKeeperLookupOptions implements Serializable {
                                 + " memory: changes reach the cache through the watch.");
             }
             if (cache == LookupCacheType.FULL && !watch) {
-                require(
+                checkArgument(
                         reloadTrigger != null,
                         "'lookup.cache' = 'FULL' with 'lookup.cache.watch' = 'false' needs a reload"
                                 + " strategy: set 'lookup.full-cache.periodic-reload.interval'"
@@ -211,7 +211,7 @@ public final class ZooKeeperLookupOptions implements Serializable {
         }
 
         private static void requirePositive(@Nullable Duration d, String option) {
-            require(
+            checkArgument(
                     d == null || (!d.isNegative() && !d.isZero()),
                     "'%s' must be a positive duration, but was %s.",
                     option,
