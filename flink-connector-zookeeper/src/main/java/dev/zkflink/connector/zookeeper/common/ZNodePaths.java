@@ -12,6 +12,17 @@ public final class ZNodePaths {
 
     private ZNodePaths() {}
 
+    /**
+     * Whether {@code absolute} lies in ZooKeeper's own {@code /zookeeper} subtree, which a table or
+     * sink rooted at {@code /} neither reads nor writes: a row written there could never be read
+     * back.
+     */
+    public static boolean isSystemPath(String root, String absolute) {
+        return "/".equals(root)
+                && (absolute.equals("/" + SYSTEM_NODE)
+                        || absolute.startsWith("/" + SYSTEM_NODE + "/"));
+    }
+
     /** Validates a table root: absolute, no trailing slash, legal for ZooKeeper. */
     public static String validateRoot(String path) {
         if (path == null || path.isEmpty()) {

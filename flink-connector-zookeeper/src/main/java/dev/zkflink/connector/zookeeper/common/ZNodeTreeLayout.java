@@ -127,7 +127,7 @@ public final class ZNodeTreeLayout implements Serializable {
 
     /** ZooKeeper's own {@code /zookeeper} subtree is never part of a table rooted at {@code /}. */
     private boolean isSystemTopLevel(String name) {
-        return "/".equals(rootPath) && ZNodePaths.SYSTEM_NODE.equals(name);
+        return ZNodePaths.isSystemPath(rootPath, "/" + name);
     }
 
     public String absolute(String relative) {

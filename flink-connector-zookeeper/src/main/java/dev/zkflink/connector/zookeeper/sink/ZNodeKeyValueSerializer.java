@@ -133,6 +133,13 @@ public final class ZNodeKeyValueSerializer<IN> implements ZNodeMutationSerialize
                             key, rootPath, e.getMessage()),
                     e);
         }
+        if (ZNodePaths.isSystemPath(rootPath, path)) {
+            throw new IOException(
+                    String.format(
+                            "The key '%s' names ZooKeeper's own /zookeeper subtree, which a sink"
+                                    + " at '/' never writes.",
+                            key));
+        }
         return path;
     }
 }

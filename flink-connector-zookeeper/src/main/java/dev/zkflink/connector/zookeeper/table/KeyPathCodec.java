@@ -1,6 +1,7 @@
 package dev.zkflink.connector.zookeeper.table;
 
 import dev.zkflink.connector.zookeeper.common.KeyMode;
+import dev.zkflink.connector.zookeeper.common.ZNodePaths;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 
 import org.apache.flink.annotation.Internal;
@@ -96,6 +97,11 @@ public final class KeyPathCodec implements Serializable {
             PathUtils.validatePath(path);
         } catch (IllegalArgumentException e) {
             throw illegal(row, e.getMessage());
+        }
+        if (ZNodePaths.isSystemPath(layout.getRootPath(), path)) {
+            throw illegal(
+                    row,
+                    "it names ZooKeeper's own /zookeeper subtree, which a table rooted at '/' never writes");
         }
         return path;
     }

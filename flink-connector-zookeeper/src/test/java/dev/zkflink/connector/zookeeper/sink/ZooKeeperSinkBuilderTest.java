@@ -175,4 +175,22 @@ class ZooKeeperSinkBuilderTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("ZooKeeperSink.builder().setSerializer(...)");
     }
+
+    @Test
+    void keyValueUnderTheRootNeverWritesZooKeepersOwnSubtree() throws Exception {
+        ZNodeMutationSerializer<String> serializer =
+                ZNodeMutationSerializer.keyValue((String s) -> s, new SimpleStringSchema())
+                        .forSinkPath("/");
+        assertThat(serializer.toMutation("zookeeperish").getPath()).isEqualTo("/zookeeperish");
+        assertThatThrownBy(() -> serializer.toMutation("zookeeper"))
+                .hasMessageContaining("The key 'zookeeper' names ZooKeeper's own /zookeeper");
+        assertThatThrownBy(() -> serializer.toMutation("zookeeper/quota"))
+                .hasMessageContaining("The key 'zookeeper/quota' names ZooKeeper's own");
+        assertThat(
+                        ZNodeMutationSerializer.keyValue((String s) -> s, new SimpleStringSchema())
+                                .forSinkPath("/app")
+                                .toMutation("zookeeper")
+                                .getPath())
+                .isEqualTo("/app/zookeeper");
+    }
 }
