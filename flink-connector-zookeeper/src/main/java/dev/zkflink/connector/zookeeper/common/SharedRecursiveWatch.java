@@ -72,7 +72,10 @@ public final class SharedRecursiveWatch implements Watcher {
                         done.complete(null);
                     } else {
                         done.completeExceptionally(
-                                KeeperException.create(KeeperException.Code.get(rc), path));
+                                MissingServerFeature.of(
+                                        KeeperException.Code.get(rc),
+                                        "persistent recursive watches (addWatch)",
+                                        path));
                     }
                 },
                 null);

@@ -320,7 +320,10 @@ public final class ZNodeBatchReader {
                         f.complete(results);
                     } else {
                         f.completeExceptionally(
-                                KeeperException.create(KeeperException.Code.get(rc)));
+                                MissingServerFeature.of(
+                                        KeeperException.Code.get(rc),
+                                        "multi-read requests",
+                                        ops.get(0).getPath()));
                     }
                 },
                 null);

@@ -31,6 +31,15 @@ public final class ZooKeeperServerProcess implements AutoCloseable {
     /** As {@link #start(Path, int)}, with extra JVM options such as {@code -Dkey=value}. */
     public static ZooKeeperServerProcess start(Path dataDir, int heapMb, String... jvmOptions)
             throws Exception {
+        return start(System.getProperty("java.class.path"), dataDir, heapMb, jvmOptions);
+    }
+
+    /**
+     * As {@link #start(Path, int, String...)}, with the server's own class path: another ZooKeeper
+     * release than the test's.
+     */
+    public static ZooKeeperServerProcess start(
+            String classPath, Path dataDir, int heapMb, String... jvmOptions) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
@@ -40,7 +49,7 @@ public final class ZooKeeperServerProcess implements AutoCloseable {
         cmd.add("-Xmx" + heapMb + "m");
         cmd.addAll(java.util.Arrays.asList(jvmOptions));
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath);
         cmd.add("org.apache.zookeeper.server.ZooKeeperServerMain");
         cmd.add(String.valueOf(port));
         cmd.add(dataDir.toString());
