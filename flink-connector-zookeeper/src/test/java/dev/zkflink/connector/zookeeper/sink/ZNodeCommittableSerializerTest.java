@@ -1,13 +1,13 @@
 package dev.zkflink.connector.zookeeper.sink;
 
+import dev.zkflink.connector.zookeeper.testutils.GoldenState;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 
@@ -61,7 +61,7 @@ class ZNodeCommittableSerializerTest {
     /** Bytes of version 1 (of earlier releases), written from the documented layout. */
     @Test
     void version1GoldenBytesStillRestore() throws IOException {
-        byte[] v1 = goldenBytes("znode-committable-v1.base64");
+        byte[] v1 = GoldenState.read("znode-committable-v1.base64");
         ZNodeCommittable restored =
                 serializer.deserialize(ZNodeCommittableSerializer.VERSION_1, v1);
         assertThat(describe(restored)).isEqualTo(describe(golden()));
@@ -83,7 +83,7 @@ class ZNodeCommittableSerializerTest {
     /** Bytes of version 2, written by hand from the documented layout and committed. */
     @Test
     void version2GoldenBytesRestoreAndAreStillWritten() throws IOException {
-        byte[] v2 = goldenBytes("znode-committable-v2.base64");
+        byte[] v2 = GoldenState.read("znode-committable-v2.base64");
         ZNodeCommittable restored =
                 serializer.deserialize(ZNodeCommittableSerializer.VERSION_2, v2);
         assertThat(describe(restored)).isEqualTo(describe(goldenVersion2()));
@@ -132,14 +132,5 @@ class ZNodeCommittableSerializerTest {
                             + m.getSequenceGuard());
         }
         return out;
-    }
-
-    private static byte[] goldenBytes(String name) throws IOException {
-        try (InputStream in =
-                ZNodeCommittableSerializerTest.class.getResourceAsStream("/golden-state/" + name)) {
-            assertThat(in).as("golden state fixture " + name).isNotNull();
-            return Base64.getDecoder()
-                    .decode(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
-        }
     }
 }

@@ -1,12 +1,12 @@
 package dev.zkflink.connector.zookeeper.sink;
 
+import dev.zkflink.connector.zookeeper.testutils.GoldenState;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,16 +26,7 @@ class ZooKeeperWriterStateSerializerTest {
 
     @Test
     void version1GoldenBytesRestoreAndAreStillWritten() throws IOException {
-        byte[] v1;
-        try (InputStream in =
-                getClass().getResourceAsStream("/golden-state/writer-state-v1.base64")) {
-            assertThat(in).isNotNull();
-            v1 =
-                    Base64.getDecoder()
-                            .decode(
-                                    new String(in.readAllBytes(), StandardCharsets.US_ASCII)
-                                            .trim());
-        }
+        byte[] v1 = GoldenState.read("writer-state-v1.base64");
         ZooKeeperWriterState restored = serializer.deserialize(1, v1);
         assertThat(restored.getEphemeralNodes()).hasSize(2);
         assertThat(restored.getEphemeralNodes().get(0).getPath()).isEqualTo("/services/web/i-1");

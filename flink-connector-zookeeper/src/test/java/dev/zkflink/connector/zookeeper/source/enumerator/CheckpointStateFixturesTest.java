@@ -6,14 +6,13 @@ import dev.zkflink.connector.zookeeper.source.split.SplitEntry;
 import dev.zkflink.connector.zookeeper.source.split.TrackedNode;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplit;
 import dev.zkflink.connector.zookeeper.source.split.ZooKeeperSplitSerializer;
+import dev.zkflink.connector.zookeeper.testutils.GoldenState;
 
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -138,7 +137,7 @@ class CheckpointStateFixturesTest {
 
     private static <T> T restore(SimpleVersionedSerializer<T> serializer, int version, String v)
             throws IOException {
-        return serializer.deserialize(version, golden(fixtureName(serializer, v)));
+        return serializer.deserialize(version, GoldenState.read(fixtureName(serializer, v)));
     }
 
     /** While the fixture's version is current, today's serializer must write exactly its bytes. */
@@ -148,7 +147,7 @@ class CheckpointStateFixturesTest {
         if (serializer.getVersion() == fixtureVersion) {
             assertThat(serializer.serialize(value))
                     .as("bytes of current version %d of %s", fixtureVersion, serializer)
-                    .isEqualTo(golden(fixtureName(serializer, "v" + fixtureVersion)));
+                    .isEqualTo(GoldenState.read(fixtureName(serializer, "v" + fixtureVersion)));
         }
     }
 
@@ -168,15 +167,6 @@ class CheckpointStateFixturesTest {
         if (!Files.exists(file)) {
             Files.writeString(
                     file, Base64.getEncoder().encodeToString(serializer.serialize(value)) + "\n");
-        }
-    }
-
-    private static byte[] golden(String name) throws IOException {
-        try (InputStream in =
-                CheckpointStateFixturesTest.class.getResourceAsStream("/golden-state/" + name)) {
-            assertThat(in).as("golden state fixture " + name).isNotNull();
-            return Base64.getDecoder()
-                    .decode(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
         }
     }
 }

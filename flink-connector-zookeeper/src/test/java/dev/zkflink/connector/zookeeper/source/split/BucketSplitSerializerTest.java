@@ -2,14 +2,12 @@ package dev.zkflink.connector.zookeeper.source.split;
 
 import dev.zkflink.connector.zookeeper.source.enumerator.ChangelogEnumeratorState;
 import dev.zkflink.connector.zookeeper.source.enumerator.ChangelogEnumeratorStateSerializer;
+import dev.zkflink.connector.zookeeper.testutils.GoldenState;
 
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -89,7 +87,7 @@ class BucketSplitSerializerTest {
     /** Bytes written by the version 1 serializer (before start points existed), committed. */
     @Test
     void version1StateStillRestores() throws IOException {
-        byte[] v1 = golden("bucket-split-v1.base64");
+        byte[] v1 = GoldenState.read("bucket-split-v1.base64");
         BucketSplit split =
                 BucketSplitSerializer.INSTANCE.deserialize(BucketSplitSerializer.VERSION_1, v1);
         Map<String, TrackedNode> expected = new HashMap<>();
@@ -101,15 +99,6 @@ class BucketSplitSerializerTest {
         assertThat(split.isBaselinePending()).isTrue();
         assertThat(split.getBaselineZxid()).isEqualTo(BucketSplit.NO_ZXID);
         assertThat(split.getTracked()).isEqualTo(expected);
-    }
-
-    static byte[] golden(String name) throws IOException {
-        try (InputStream in =
-                BucketSplitSerializerTest.class.getResourceAsStream("/golden-state/" + name)) {
-            assertThat(in).as("golden state fixture " + name).isNotNull();
-            return Base64.getDecoder()
-                    .decode(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
-        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.zkflink.connector.zookeeper.source.split;
 import dev.zkflink.connector.zookeeper.common.KeyMode;
 import dev.zkflink.connector.zookeeper.source.enumerator.ZooKeeperEnumeratorState;
 import dev.zkflink.connector.zookeeper.source.enumerator.ZooKeeperEnumeratorStateSerializer;
+import dev.zkflink.connector.zookeeper.testutils.GoldenState;
 
 import org.junit.jupiter.api.Test;
 
@@ -73,7 +74,7 @@ class ZooKeeperSplitSerializerTest {
         ZooKeeperSplit v1 =
                 ZooKeeperSplitSerializer.INSTANCE.deserialize(
                         ZooKeeperSplitSerializer.VERSION_1,
-                        BucketSplitSerializerTest.golden("zookeeper-split-v1.base64"));
+                        GoldenState.read("zookeeper-split-v1.base64"));
         assertThat(v1.splitId()).isEqualTo("split-7");
         assertThat(v1.getEntries())
                 .containsExactly(SplitEntry.subtree("svc-a"), SplitEntry.subtree("svc-b"));
