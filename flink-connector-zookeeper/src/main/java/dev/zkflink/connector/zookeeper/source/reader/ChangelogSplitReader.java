@@ -37,7 +37,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,9 +44,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -84,7 +80,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ChangelogSplitReader implements SplitReader<ZNodeObservation, BucketSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(ChangelogSplitReader.class);
     private static final long IDLE_POLL_MS = 100;
-    private static final Object WAKE_UP = new Object();
 
     private final ZNodeTreeLayout layout;
     private final ZooKeeperReadOptions options;
@@ -94,15 +89,8 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
     private final ChangeRouter router;
     private final ChangelogReaderMetrics metrics;
 
-    /**
-     * Row paths to read (and wake-ups), from ZooKeeper's event thread to the fetcher thread. A path
-     * is queued only while it is not already pending, so under backpressure the queue holds at most
-     * one entry per row node, however many events arrive.
-     */
-    private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
-
-    /** Paths in {@link #events}, with the time their first unread event arrived. */
-    private final Map<String, Long> pending = new ConcurrentHashMap<>();
+    /** Row paths to read: from ZooKeeper's event thread, de-duplicated, taken in rounds. */
+    private final ChangeQueue changes = new ChangeQueue();
 
     private final AtomicBoolean resyncRequested = new AtomicBoolean();
 
@@ -116,20 +104,6 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
 
     /** Buckets of this reader, indexed by bucket; replaced as a whole when buckets are added. */
     private volatile boolean[] owned = new boolean[0];
-
-    /** Row paths to read, oldest event first, with the time that event arrived. */
-    private final LinkedHashMap<String, Long> dirty = new LinkedHashMap<>();
-
-    /**
-     * Reads of the last round that were not done (cut short by the byte budget, a wake-up, an error
-     * or a new session), read before {@link #dirty}. At most one round.
-     */
-    private LinkedHashMap<String, Long> retry = new LinkedHashMap<>();
-
-    /** For the lag gauge: when the oldest event of the reads in progress, or in dirty, arrived. */
-    private volatile long inFlightSince;
-
-    private volatile long dirtySince;
 
     /** Cuts short the fetcher's waits for ZooKeeper when Flink calls {@link #wakeUp()}. */
     private final ZooKeeperWakeUp wake = new ZooKeeperWakeUp();
@@ -181,8 +155,8 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         this.router = new ChangeRouter(layout, trackChildren);
         this.metrics = metrics;
         this.rereads = rereads;
-        rereads.onRequest(() -> events.add(WAKE_UP));
-        metrics.oldestUnreadEventSince(this::oldestUnreadEventSince);
+        rereads.onRequest(changes::wakeUp);
+        metrics.oldestUnreadEventSince(changes::oldestUnreadEventSince);
     }
 
     @Override
@@ -190,7 +164,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         try {
             return fetchRound();
         } finally {
-            metrics.pendingReads(retry.size() + dirty.size());
+            metrics.pendingReads(changes.size());
             metrics.resyncInProgress(walker != null || resyncRequested.get());
         }
     }
@@ -198,7 +172,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
     private RecordsWithSplitIds<ZNodeObservation> fetchRound() throws IOException {
         RecordsBySplits.Builder<ZNodeObservation> out = new RecordsBySplits.Builder<>();
         if (buckets.isEmpty()) {
-            poll(IDLE_POLL_MS);
+            changes.poll(IDLE_POLL_MS);
             return out.build();
         }
         try {
@@ -220,13 +194,13 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             }
         }
         if (resyncRequested.get()) {
-            poll(IDLE_POLL_MS); // not connected yet; try again on the next fetch
+            changes.poll(IDLE_POLL_MS); // not connected yet; try again on the next fetch
             return out.build();
         }
         boolean idle = walker == null && rereadWalker == null && rereadRoots.isEmpty();
-        poll(idle && !hasReadsToDo() ? IDLE_POLL_MS : 0);
+        changes.poll(idle && !changes.hasReadsToDo() ? IDLE_POLL_MS : 0);
         rereads.drainTo(rereadRoots);
-        if (hasReadsToDo()) {
+        if (changes.hasReadsToDo()) {
             readDirty(out);
         }
         if (walker != null) {
@@ -337,17 +311,8 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
     }
 
     private void readDirty(RecordsBySplits.Builder<ZNodeObservation> out) throws IOException {
-        int max = options.getBatchSize() * options.getMaxInFlight();
-        LinkedHashMap<String, Long> round = retry;
-        retry = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, Long>> it = dirty.entrySet().iterator();
-        while (it.hasNext() && round.size() < max) {
-            Map.Entry<String, Long> e = it.next();
-            round.put(e.getKey(), e.getValue());
-            it.remove();
-        }
-        inFlightSince = round.values().iterator().next();
-        dirtySince = headTime(dirty);
+        LinkedHashMap<String, Long> round =
+                changes.takeRound(options.getBatchSize() * options.getMaxInFlight());
         List<Op> ops = new ArrayList<>(round.size());
         for (String relative : round.keySet()) {
             ops.add(Op.getData(layout.absolute(relative)));
@@ -358,14 +323,14 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             // One round within the reader's byte budget: a prefix of the ops when nodes are large.
             results = reader.readRound(ops);
         } catch (ZooKeeperWakeUp.WokenUpException e) {
-            putBack(round); // nothing was read; Flink wants the fetch back
+            changes.putBack(round); // nothing was read; Flink wants the fetch back
             return;
         } catch (IOException e) {
-            putBack(round);
+            changes.putBack(round);
             throw e;
         }
         if (sessionReplaced(session)) {
-            putBack(round); // read again after the new session is watched and synced
+            changes.putBack(round); // read again after the new session is watched and synced
             return;
         }
         LinkedHashMap<String, Long> unread = new LinkedHashMap<>();
@@ -395,7 +360,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
                 out.add(splitId, ZNodeObservation.absent(relative, epoch));
             }
         }
-        putBack(unread);
+        changes.putBack(unread);
     }
 
     private void walkRound(RecordsBySplits.Builder<ZNodeObservation> out) throws IOException {
@@ -460,40 +425,6 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         return entries;
     }
 
-    private boolean hasReadsToDo() {
-        return !retry.isEmpty() || !dirty.isEmpty();
-    }
-
-    /** Keeps reads that must be done (again) for the next round, with their event times. */
-    private void putBack(LinkedHashMap<String, Long> notRead) {
-        retry = notRead; // the round took all earlier retries, so nothing is dropped here
-        inFlightSince = headTime(notRead);
-    }
-
-    private static long headTime(LinkedHashMap<String, Long> paths) {
-        return paths.isEmpty() ? 0 : paths.values().iterator().next();
-    }
-
-    /**
-     * When the oldest watch event whose node has not been read yet arrived, or 0 if there is none.
-     * Called by the metric reporter, so it only reads volatile or concurrent state.
-     */
-    private long oldestUnreadEventSince() {
-        long oldest = Long.MAX_VALUE;
-        for (long t : new long[] {inFlightSince, dirtySince, queueHeadSince()}) {
-            if (t > 0) {
-                oldest = Math.min(oldest, t);
-            }
-        }
-        return oldest == Long.MAX_VALUE ? 0 : oldest;
-    }
-
-    private long queueHeadSince() {
-        Object head = events.peek();
-        Long t = head instanceof String ? pending.get(head) : null;
-        return t == null ? 0 : t;
-    }
-
     private long sessionId() throws IOException {
         return ZooKeeperCalls.handle(client, connection).getSessionId();
     }
@@ -533,9 +464,8 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
                 relative -> {
                     if (mine.length > 0
                             && mine[BucketSplit.bucketOf(relative, mine.length)]
-                            && filter.accepts(relative)
-                            && pending.putIfAbsent(relative, System.currentTimeMillis()) == null) {
-                        events.add(relative);
+                            && filter.accepts(relative)) {
+                        changes.offer(relative);
                     }
                 });
     }
@@ -549,7 +479,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
                 metrics.connected(true);
                 metrics.reconnected();
                 requestConnectionResync(); // events while disconnected are not replayed
-                events.add(WAKE_UP);
+                changes.wakeUp();
                 break;
             case SUSPENDED:
                 metrics.connected(false);
@@ -568,36 +498,6 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
     private void requestConnectionResync() {
         connectionResync.set(true);
         resyncRequested.set(true);
-    }
-
-    /**
-     * Moves queued row paths into the dirty set, waiting up to {@code waitMs} for the first one. A
-     * path leaves {@link #pending} before its read is issued, so an event after this point queues
-     * it again and it is read again.
-     */
-    private void poll(long waitMs) throws IOException {
-        try {
-            Object first = waitMs > 0 ? events.poll(waitMs, TimeUnit.MILLISECONDS) : events.poll();
-            if (first == null) {
-                return;
-            }
-            List<Object> batch = new ArrayList<>();
-            batch.add(first);
-            events.drainTo(batch);
-            for (Object o : batch) {
-                if (o instanceof String) {
-                    Long since = pending.remove(o);
-                    if (!retry.containsKey(o)) {
-                        dirty.putIfAbsent(
-                                (String) o, since == null ? System.currentTimeMillis() : since);
-                    }
-                }
-            }
-            dirtySince = headTime(dirty);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while waiting for ZooKeeper events", e);
-        }
     }
 
     private void ensureClient() throws IOException {
@@ -682,7 +582,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
 
     @Override
     public void wakeUp() {
-        events.add(WAKE_UP); // ends a wait for events
+        changes.wakeUp(); // ends a wait for events
         wake.wakeUp(); // ends a wait for ZooKeeper: connecting, an answer, a backoff
     }
 
