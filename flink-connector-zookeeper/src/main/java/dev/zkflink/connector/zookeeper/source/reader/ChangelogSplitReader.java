@@ -42,7 +42,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -97,13 +96,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
     /** Set when the connection (not a new bucket) asked for the walk: counted as a resync. */
     private final AtomicBoolean connectionResync = new AtomicBoolean();
 
-    /**
-     * Ids of this reader's buckets. Only ids: the splits' tracked nodes belong to the task thread.
-     */
-    private final Set<Integer> buckets = new TreeSet<>();
-
-    /** Buckets of this reader, indexed by bucket; replaced as a whole when buckets are added. */
-    private volatile boolean[] owned = new boolean[0];
+    private final OwnedBuckets buckets = new OwnedBuckets();
 
     /** Cuts short the fetcher's waits for ZooKeeper when Flink calls {@link #wakeUp()}. */
     private final ZooKeeperWakeUp wake = new ZooKeeperWakeUp();
@@ -188,8 +181,10 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
                 // The walk reads every subtree after the requests so far were made.
                 rereadRoots.clear();
                 rereadWalker = null;
-                for (int bucket : buckets) {
-                    out.add(splitId(bucket), ZNodeObservation.resyncStart(epoch, watchZxid));
+                for (int bucket : buckets.ids()) {
+                    out.add(
+                            buckets.splitId(bucket),
+                            ZNodeObservation.resyncStart(epoch, watchZxid));
                 }
             }
         }
@@ -237,7 +232,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             }
             // A new session may sit on a server that lags behind the one we read from before.
             awaitVoid(cb -> zk.sync(layout.getRootPath(), cb, null));
-            List<SplitEntry> entries = ownedTopLevelSubtrees();
+            List<SplitEntry> entries = buckets.ownedOf(topLevelSubtrees());
             epoch++;
             if (connectionResync.getAndSet(false)) {
                 metrics.resyncStarted();
@@ -248,7 +243,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
                     "Walking {} top-level subtrees of {} for buckets {} (epoch {})",
                     entries.size(),
                     layout,
-                    buckets,
+                    buckets.ids(),
                     epoch);
         } catch (KeeperException e) {
             if (!ZooKeeperCalls.isTransient(e.code())) {
@@ -276,36 +271,19 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         }
     }
 
-    private List<SplitEntry> ownedTopLevelSubtrees() throws IOException {
+    /** Where walks start: the filter's roots, or every child of the table root. */
+    private List<SplitEntry> topLevelSubtrees() throws IOException {
         if (!filter.isAll()) {
-            List<SplitEntry> entries = new ArrayList<>();
-            boolean[] mine = owned;
-            for (SplitEntry e : SplitEntry.rootsOf(filter)) {
-                if (mine[BucketSplit.bucketOf(e.getRelativePath(), mine.length)]) {
-                    entries.add(e);
-                }
-            }
-            return entries;
+            return SplitEntry.rootsOf(filter);
         }
-        List<OpResult> result =
-                reader.read(Collections.singletonList(Op.getChildren(layout.getRootPath())));
-        OpResult r = result.get(0);
-        if (r instanceof OpResult.ErrorResult) {
-            int err = ((OpResult.ErrorResult) r).getErr();
-            if (err == KeeperException.Code.NONODE.intValue()) {
-                return Collections.emptyList(); // no root: every tracked row is gone
-            }
-            throw new IOException(
-                    String.format(
-                            "Listing the children of '%s' failed with ZooKeeper code %s.",
-                            layout.getRootPath(), KeeperException.Code.get(err)));
+        String root = layout.getRootPath();
+        OpResult r = reader.read(Collections.singletonList(Op.getChildren(root))).get(0);
+        if (ZNodeReadResults.isGone(r, "Listing the children", root)) {
+            return Collections.emptyList(); // no root: every tracked row is gone
         }
         List<SplitEntry> entries = new ArrayList<>();
-        boolean[] mine = owned;
         for (String child : layout.childPaths("", ((OpResult.GetChildrenResult) r).getChildren())) {
-            if (mine[BucketSplit.bucketOf(child, mine.length)]) {
-                entries.add(SplitEntry.subtree(child));
-            }
+            entries.add(SplitEntry.subtree(child));
         }
         return entries;
     }
@@ -342,22 +320,15 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             }
             String relative = e.getKey();
             OpResult r = results.get(i++);
-            String splitId = splitIdOf(relative);
-            if (r instanceof OpResult.GetDataResult) {
+            String splitId = buckets.splitIdOf(relative);
+            if (ZNodeReadResults.isGone(r, "getData", layout.absolute(relative))) {
+                out.add(splitId, ZNodeObservation.absent(relative, epoch));
+            } else {
                 OpResult.GetDataResult data = (OpResult.GetDataResult) r;
                 out.add(
                         splitId,
                         ZNodeObservation.present(
                                 relative, data.getData(), data.getStat(), epoch, false));
-            } else {
-                int err = ((OpResult.ErrorResult) r).getErr();
-                if (err != KeeperException.Code.NONODE.intValue()) {
-                    throw new IOException(
-                            String.format(
-                                    "getData of '%s' failed with ZooKeeper code %s.",
-                                    layout.absolute(relative), KeeperException.Code.get(err)));
-                }
-                out.add(splitId, ZNodeObservation.absent(relative, epoch));
             }
         }
         changes.putBack(unread);
@@ -372,14 +343,14 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         }
         for (ZNodeRecord row : rows) {
             out.add(
-                    splitIdOf(row.getRelativePath()),
+                    buckets.splitIdOf(row.getRelativePath()),
                     ZNodeObservation.present(
                             row.getRelativePath(), row.getData(), row.getStat(), epoch, true));
         }
         if (!walker.hasNext()) {
             walker = null;
-            for (int bucket : buckets) {
-                out.add(splitId(bucket), ZNodeObservation.resyncEnd(epoch));
+            for (int bucket : buckets.ids()) {
+                out.add(buckets.splitId(bucket), ZNodeObservation.resyncEnd(epoch));
             }
         }
     }
@@ -399,7 +370,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         }
         for (ZNodeRecord row : rows) {
             out.add(
-                    splitIdOf(row.getRelativePath()),
+                    buckets.splitIdOf(row.getRelativePath()),
                     ZNodeObservation.reread(
                             row.getRelativePath(), row.getData(), row.getStat(), epoch));
         }
@@ -443,28 +414,17 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         return true;
     }
 
-    private String splitIdOf(String relative) {
-        return splitId(BucketSplit.bucketOf(relative, owned.length));
-    }
-
-    private String splitId(int bucket) {
-        return BucketSplit.splitId(bucket, owned.length);
-    }
-
     /** Runs on ZooKeeper's event thread: keep it short. */
     private void onWatchedEvent(WatchedEvent event) {
         if (event.getType() == Watcher.Event.EventType.None) {
             return; // connection states come through Curator's listener
         }
         metrics.eventReceived();
-        boolean[] mine = owned;
         router.route(
                 event.getPath(),
                 event.getType(),
                 relative -> {
-                    if (mine.length > 0
-                            && mine[BucketSplit.bucketOf(relative, mine.length)]
-                            && filter.accepts(relative)) {
+                    if (buckets.owns(relative) && filter.accepts(relative)) {
                         changes.offer(relative);
                     }
                 });
@@ -566,16 +526,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             throw new UnsupportedOperationException(
                     "Unsupported split change " + splitsChanges.getClass().getSimpleName());
         }
-        int numBuckets = owned.length;
-        for (BucketSplit split : splitsChanges.splits()) {
-            numBuckets = split.getNumBuckets();
-            buckets.add(split.getBucket());
-        }
-        boolean[] mine = new boolean[numBuckets];
-        for (int b : buckets) {
-            mine[b] = true;
-        }
-        owned = mine;
+        buckets.add(splitsChanges.splits());
         // The new buckets' subtrees are walked; events from now on are kept for them.
         resyncRequested.set(true);
     }
