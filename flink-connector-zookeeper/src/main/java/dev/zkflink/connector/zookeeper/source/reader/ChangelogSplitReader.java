@@ -1,17 +1,9 @@
 package dev.zkflink.connector.zookeeper.source.reader;
 
-import dev.zkflink.connector.zookeeper.common.SharedRecursiveWatch;
 import dev.zkflink.connector.zookeeper.common.SharedZooKeeperClients;
-import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
 import dev.zkflink.connector.zookeeper.common.ZNodePathFilter;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
-import dev.zkflink.connector.zookeeper.common.ZooKeeperCalls;
-import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
-import dev.zkflink.connector.zookeeper.common.ZooKeeperClientLease;
-import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
-import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperWakeUp;
-import dev.zkflink.connector.zookeeper.common.ZxidAwareZooKeeper;
 import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
 import dev.zkflink.connector.zookeeper.source.split.BucketSplit;
@@ -23,14 +15,9 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
 
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.state.ConnectionState;
-import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
-import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.ZooKeeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +29,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The fetcher side of a live read. The readers of a table in one TaskManager share one session and
@@ -67,6 +52,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       silent only about nodes not changed after that zxid (see {@link ChangelogRecordEmitter}).
  * </ul>
  *
+ * <p>This class is the fetch loop; its parts are the session and its watch ({@link
+ * WatchedSession}), the queue of dirty row paths ({@link ChangeQueue}) and the buckets it owns
+ * ({@link OwnedBuckets}).
+ *
  * <p>A pushed-down {@link ZNodePathFilter} narrows all of this: walks start from its roots, events
  * for rows it does not accept are dropped, and when it has exactly one root the shared watch is on
  * that root's path instead of the table root's (a watch on a node that does not exist yet is
@@ -82,37 +71,19 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
 
     private final ZNodeTreeLayout layout;
     private final ZooKeeperReadOptions options;
-    private final ZooKeeperConnectionOptions connection;
     private final ZNodePathFilter filter;
-    private final String watchPath;
     private final ChangeRouter router;
     private final ChangelogReaderMetrics metrics;
 
     /** Row paths to read: from ZooKeeper's event thread, de-duplicated, taken in rounds. */
     private final ChangeQueue changes = new ChangeQueue();
 
-    private final AtomicBoolean resyncRequested = new AtomicBoolean();
-
-    /** Set when the connection (not a new bucket) asked for the walk: counted as a resync. */
-    private final AtomicBoolean connectionResync = new AtomicBoolean();
-
     private final OwnedBuckets buckets = new OwnedBuckets();
 
-    /** Cuts short the fetcher's waits for ZooKeeper when Flink calls {@link #wakeUp()}. */
-    private final ZooKeeperWakeUp wake = new ZooKeeperWakeUp();
-
-    private ZooKeeperClientLease lease;
-    private SharedRecursiveWatch watch;
-    private CuratorFramework client;
-    private ZNodeBatchReader reader;
-    private long watchedSessionId;
-
-    /** The newest zxid the session had seen before its current watch was added. */
-    private long watchZxid = BucketSplit.NO_ZXID;
+    private final WatchedSession session;
 
     private long epoch;
     private SubtreeWalker walker;
-    private int failedResyncStarts;
 
     private final SubtreeRereads rereads;
 
@@ -142,12 +113,18 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             SubtreeRereads rereads) {
         this.layout = layout;
         this.options = options;
-        this.connection = options.getConnection();
         this.filter = filter;
-        this.watchPath = watchPath(layout, filter);
         this.router = new ChangeRouter(layout, trackChildren);
         this.metrics = metrics;
         this.rereads = rereads;
+        this.session =
+                new WatchedSession(
+                        options,
+                        layout.getRootPath(),
+                        watchPath(layout, filter),
+                        metrics,
+                        this::onChange,
+                        changes::wakeUp);
         rereads.onRequest(changes::wakeUp);
         metrics.oldestUnreadEventSince(changes::oldestUnreadEventSince);
     }
@@ -158,7 +135,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             return fetchRound();
         } finally {
             metrics.pendingReads(changes.size());
-            metrics.resyncInProgress(walker != null || resyncRequested.get());
+            metrics.resyncInProgress(walker != null || session.isResyncRequested());
         }
     }
 
@@ -169,12 +146,12 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             return out.build();
         }
         try {
-            ensureClient();
+            session.open();
         } catch (ZooKeeperWakeUp.WokenUpException e) {
             return out.build(); // still connecting; Flink wants the fetch back (new splits, close)
         }
         rereads.drainTo(rereadRoots);
-        if (resyncRequested.getAndSet(false)) {
+        if (session.takeResyncRequest()) {
             walker = null; // a newer walk replaces one in progress
             startResync();
             if (walker != null) {
@@ -184,11 +161,11 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
                 for (int bucket : buckets.ids()) {
                     out.add(
                             buckets.splitId(bucket),
-                            ZNodeObservation.resyncStart(epoch, watchZxid));
+                            ZNodeObservation.resyncStart(epoch, session.watchZxid()));
                 }
             }
         }
-        if (resyncRequested.get()) {
+        if (session.isResyncRequested()) {
             changes.poll(IDLE_POLL_MS); // not connected yet; try again on the next fetch
             return out.build();
         }
@@ -215,59 +192,24 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
 
     private void startResync() throws IOException {
         try {
-            if (!client.getZookeeperClient().isConnected()) {
-                throw KeeperException.create(KeeperException.Code.CONNECTIONLOSS);
+            if (!session.prepareWalk()) {
+                return; // asked for again; the next fetch tries
             }
-            ZooKeeper zk = ZooKeeperCalls.handle(client, connection);
-            if (zk.getSessionId() != watchedSessionId) {
-                // A new session (first start or after expiry): make sure the shared watch is on it
-                // before reading. This reader receives its events since before the sync, so the
-                // zxid seen after the sync is the start point of a 'latest' read: every later
-                // change reaches it as an event, and the walk reports what changed in between.
-                awaitVoid(cb -> zk.sync(layout.getRootPath(), cb, null));
-                long beforeWatch = ZxidAwareZooKeeper.lastSeenZxid(zk);
-                ZooKeeperCalls.await(watch.ensureWatched(zk), connection, wake);
-                watchedSessionId = zk.getSessionId();
-                watchZxid = beforeWatch;
-            }
-            // A new session may sit on a server that lags behind the one we read from before.
-            awaitVoid(cb -> zk.sync(layout.getRootPath(), cb, null));
             List<SplitEntry> entries = buckets.ownedOf(topLevelSubtrees());
             epoch++;
-            if (connectionResync.getAndSet(false)) {
+            if (session.takeConnectionResync()) {
                 metrics.resyncStarted();
             }
-            walker = new SubtreeWalker(layout, filter, true, reader, entries);
-            failedResyncStarts = 0;
+            walker = new SubtreeWalker(layout, filter, true, session.reader(), entries);
+            session.walkStarted();
             LOG.info(
                     "Walking {} top-level subtrees of {} for buckets {} (epoch {})",
                     entries.size(),
                     layout,
                     buckets.ids(),
                     epoch);
-        } catch (KeeperException e) {
-            if (!ZooKeeperCalls.isTransient(e.code())) {
-                throw new IOException("Watching '" + watchPath + "' failed: " + e.getMessage(), e);
-            }
-            if (++failedResyncStarts > connection.getMaxRetries()) {
-                throw new IOException(
-                        String.format(
-                                "Could not re-read '%s' from ZooKeeper at '%s' after %d attempts "
-                                        + "('connection.max-retries'): %s",
-                                layout.getRootPath(),
-                                connection.getHosts(),
-                                failedResyncStarts - 1,
-                                e.getMessage()),
-                        e);
-            }
-            resyncRequested.set(true);
-            try {
-                awaitConnection();
-            } catch (ZooKeeperWakeUp.WokenUpException woken) {
-                // started again on the next fetch
-            }
         } catch (ZooKeeperWakeUp.WokenUpException e) {
-            resyncRequested.set(true); // started again on the next fetch
+            session.requestResync(); // started again on the next fetch
         }
     }
 
@@ -277,7 +219,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             return SplitEntry.rootsOf(filter);
         }
         String root = layout.getRootPath();
-        OpResult r = reader.read(Collections.singletonList(Op.getChildren(root))).get(0);
+        OpResult r = session.reader().read(Collections.singletonList(Op.getChildren(root))).get(0);
         if (ZNodeReadResults.isGone(r, "Listing the children", root)) {
             return Collections.emptyList(); // no root: every tracked row is gone
         }
@@ -295,11 +237,11 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         for (String relative : round.keySet()) {
             ops.add(Op.getData(layout.absolute(relative)));
         }
-        long session = sessionId();
+        long sessionBefore = session.sessionId();
         List<OpResult> results;
         try {
             // One round within the reader's byte budget: a prefix of the ops when nodes are large.
-            results = reader.readRound(ops);
+            results = session.reader().readRound(ops);
         } catch (ZooKeeperWakeUp.WokenUpException e) {
             changes.putBack(round); // nothing was read; Flink wants the fetch back
             return;
@@ -307,7 +249,7 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             changes.putBack(round);
             throw e;
         }
-        if (sessionReplaced(session)) {
+        if (session.sessionReplaced(sessionBefore)) {
             changes.putBack(round); // read again after the new session is watched and synced
             return;
         }
@@ -335,9 +277,9 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
     }
 
     private void walkRound(RecordsBySplits.Builder<ZNodeObservation> out) throws IOException {
-        long session = sessionId();
+        long sessionBefore = session.sessionId();
         List<ZNodeRecord> rows = walker.next(options.getBatchSize() * options.getMaxInFlight());
-        if (sessionReplaced(session)) {
+        if (session.sessionReplaced(sessionBefore)) {
             walker = null; // the walk starts again on the new session
             return;
         }
@@ -358,13 +300,15 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
     /** One round of reading requested subtrees again; their rows are emitted like event reads. */
     private void rereadRound(RecordsBySplits.Builder<ZNodeObservation> out) throws IOException {
         if (rereadWalker == null) {
-            rereadWalker = new SubtreeWalker(layout, filter, true, reader, outermost(rereadRoots));
+            rereadWalker =
+                    new SubtreeWalker(
+                            layout, filter, true, session.reader(), outermost(rereadRoots));
             rereadRoots.clear();
         }
-        long session = sessionId();
+        long sessionBefore = session.sessionId();
         List<ZNodeRecord> rows =
                 rereadWalker.next(options.getBatchSize() * options.getMaxInFlight());
-        if (sessionReplaced(session)) {
+        if (session.sessionReplaced(sessionBefore)) {
             rereadWalker = null; // the resync walk on the new session reads every subtree
             return;
         }
@@ -396,128 +340,16 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         return entries;
     }
 
-    private long sessionId() throws IOException {
-        return ZooKeeperCalls.handle(client, connection).getSessionId();
-    }
-
-    /**
-     * Whether the reads since {@code before} may have gone to a new session (after an expiry),
-     * possibly on a server that lags behind: such reads are dropped and done again after the new
-     * session has its watch and has been synced.
-     */
-    private boolean sessionReplaced(long before) throws IOException {
-        long now = sessionId();
-        if (now == before && now == watchedSessionId) {
-            return false;
-        }
-        requestConnectionResync();
-        return true;
-    }
-
     /** Runs on ZooKeeper's event thread: keep it short. */
-    private void onWatchedEvent(WatchedEvent event) {
-        if (event.getType() == Watcher.Event.EventType.None) {
-            return; // connection states come through Curator's listener
-        }
-        metrics.eventReceived();
+    private void onChange(String absolutePath, Watcher.Event.EventType type) {
         router.route(
-                event.getPath(),
-                event.getType(),
+                absolutePath,
+                type,
                 relative -> {
                     if (buckets.owns(relative) && filter.accepts(relative)) {
                         changes.offer(relative);
                     }
                 });
-    }
-
-    private void onConnectionState(ConnectionState state) {
-        switch (state) {
-            case CONNECTED:
-                metrics.connected(true);
-                break;
-            case RECONNECTED:
-                metrics.connected(true);
-                metrics.reconnected();
-                requestConnectionResync(); // events while disconnected are not replayed
-                changes.wakeUp();
-                break;
-            case SUSPENDED:
-                metrics.connected(false);
-                requestConnectionResync();
-                break;
-            case LOST:
-                metrics.connected(false);
-                metrics.sessionLost();
-                requestConnectionResync();
-                break;
-            default:
-                break;
-        }
-    }
-
-    private void requestConnectionResync() {
-        connectionResync.set(true);
-        resyncRequested.set(true);
-    }
-
-    private void ensureClient() throws IOException {
-        if (client != null) {
-            return;
-        }
-        int clientLimit = ZooKeeperLimits.readerResponseLimit(connection.getJuteMaxBuffer());
-        lease =
-                SharedZooKeeperClients.acquire(
-                        SharedZooKeeperClients.Role.READER, connection, clientLimit);
-        lease.addConnectionStateListener((cf, state) -> onConnectionState(state));
-        watch = lease.subscribe(watchPath, this::onWatchedEvent);
-        client = lease.client();
-        // A shared client may be connected already: then no CONNECTED state reaches this reader.
-        metrics.connected(client.getZookeeperClient().isConnected());
-        reader =
-                new ZNodeBatchReader(
-                        client,
-                        connection,
-                        options.getBatchSize(),
-                        options.getMaxInFlight(),
-                        clientLimit,
-                        wake);
-        awaitConnection();
-    }
-
-    /**
-     * Waits up to {@code connection.timeout} for a connection, or until woken. Not connecting is no
-     * failure here: the next read fails and counts against {@code connection.max-retries}.
-     */
-    private void awaitConnection() throws IOException {
-        try {
-            ZooKeeperClientFactory.awaitConnection(
-                    client, connection, System.currentTimeMillis(), wake);
-        } catch (ZooKeeperWakeUp.WokenUpException e) {
-            throw e;
-        } catch (IOException e) {
-            LOG.warn(
-                    "No connection to ZooKeeper at '{}' within 'connection.timeout' ({}).",
-                    connection.getHosts(),
-                    connection.getConnectionTimeout());
-        }
-    }
-
-    private interface AsyncVoidCall {
-        void call(org.apache.zookeeper.AsyncCallback.VoidCallback callback);
-    }
-
-    private void awaitVoid(AsyncVoidCall call) throws IOException, KeeperException {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        call.call(
-                (rc, path, ctx) -> {
-                    if (rc == KeeperException.Code.OK.intValue()) {
-                        done.complete(null);
-                    } else {
-                        done.completeExceptionally(
-                                KeeperException.create(KeeperException.Code.get(rc), path));
-                    }
-                });
-        ZooKeeperCalls.await(done, connection, wake);
     }
 
     @Override
@@ -528,19 +360,17 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         }
         buckets.add(splitsChanges.splits());
         // The new buckets' subtrees are walked; events from now on are kept for them.
-        resyncRequested.set(true);
+        session.requestResync();
     }
 
     @Override
     public void wakeUp() {
         changes.wakeUp(); // ends a wait for events
-        wake.wakeUp(); // ends a wait for ZooKeeper: connecting, an answer, a backoff
+        session.wakeUp(); // ends a wait for ZooKeeper: connecting, an answer, a backoff
     }
 
     @Override
     public void close() {
-        if (lease != null) {
-            lease.close();
-        }
+        session.close();
     }
 }
