@@ -39,7 +39,8 @@ import java.util.Map;
  * asked to read that subtree again ({@link SubtreeRereads}), so every row still below it is
  * inserted again after those deletes, whichever order the reads before happened in.
  *
- * <p>Records carry the node's {@code mtime} as their timestamp.
+ * <p>Records carry the node's {@code mtime} as their timestamp. Flink's {@code numRecordsIn} counts
+ * the records emitted here, not the observations (see {@link ChangelogReaderMetrics}).
  */
 final class ChangelogRecordEmitter<T>
         implements RecordEmitter<ZNodeObservation, T, BucketSplitState> {
