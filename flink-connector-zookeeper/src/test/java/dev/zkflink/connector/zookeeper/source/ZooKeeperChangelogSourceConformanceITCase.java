@@ -66,18 +66,4 @@ class ZooKeeperChangelogSourceConformanceITCase extends SourceTestSuiteBase<Stri
             TestEnvironment env,
             DataStreamSourceExternalContext<String> context,
             CheckpointingMode semantic) {}
-
-    // A connector gap, found by this case: SourceReaderBase counts every fetched
-    // ZNodeObservation in numRecordsIn, and the changelog fetches more than it emits (a walk's
-    // resync start/end markers per bucket, absent and unchanged re-read nodes), so the count
-    // never equals the rows. The suite waits for equality without a deadline, so it hangs.
-    @Disabled(
-            "numRecordsIn counts the changelog's fetched observations (walk markers, unchanged"
-                    + " re-reads), not its emitted rows; the suite's wait for equality never ends")
-    @TestTemplate
-    @Override
-    public void testSourceMetrics(
-            TestEnvironment env,
-            DataStreamSourceExternalContext<String> context,
-            CheckpointingMode semantic) {}
 }

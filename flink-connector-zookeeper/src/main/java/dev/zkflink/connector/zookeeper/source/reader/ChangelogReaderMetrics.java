@@ -2,6 +2,8 @@ package dev.zkflink.connector.zookeeper.source.reader;
 
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -11,6 +13,14 @@ import java.util.function.LongSupplier;
  * connected, how often it reconnected or was lost, how often the tree was re-read and diffed and
  * whether a walk is running, how long ago the last watch event arrived, how old the oldest event
  * whose node was not read yet is (the reader's lag), and how many row nodes the reader tracks.
+ *
+ * <p>It also keeps Flink's own {@code numRecordsIn} at the number of rows the reader emitted.
+ * {@code SourceReaderBase} counts one record for every element it takes from a fetch, before the
+ * emitter sees it, but a fetch of this reader holds observations, not rows: walk markers, nodes
+ * found gone or unchanged emit nothing, and a delete can bring the deletes of the rows below it. So
+ * the emitter takes that count back for each observation ({@link #observationTaken}) and counts
+ * each row it emits ({@link #rowEmitted}). Both run on the task thread inside one {@code pollNext}:
+ * a reporter can see the observation's own count only for that instant.
  */
 final class ChangelogReaderMetrics {
     static final String GROUP = "zookeeper";
@@ -24,8 +34,24 @@ final class ChangelogReaderMetrics {
     private final Counter reconnects;
     private final Counter sessionsLost;
     private final Counter resyncs;
+    private final Counter numRecordsIn;
+
+    /** The metrics of a reader, counting emitted rows in the reader's {@code numRecordsIn}. */
+    static ChangelogReaderMetrics of(SourceReaderMetricGroup readerGroup) {
+        return new ChangelogReaderMetrics(
+                readerGroup, readerGroup.getIOMetricGroup().getNumRecordsInCounter());
+    }
 
     ChangelogReaderMetrics(MetricGroup readerGroup) {
+        this(readerGroup, new SimpleCounter());
+    }
+
+    /**
+     * @param numRecordsIn the counter {@code SourceReaderBase} increments for every element of a
+     *     fetch
+     */
+    ChangelogReaderMetrics(MetricGroup readerGroup, Counter numRecordsIn) {
+        this.numRecordsIn = numRecordsIn;
         MetricGroup group = readerGroup.addGroup(GROUP);
         group.gauge("connected", () -> connected);
         group.gauge("millisSinceLastEvent", () -> System.currentTimeMillis() - lastEventMillis);
@@ -78,5 +104,14 @@ final class ChangelogReaderMetrics {
 
     void tracked(long delta) {
         trackedNodes.addAndGet(delta);
+    }
+
+    /** The task thread took an observation from a fetch, which {@code SourceReaderBase} counted. */
+    void observationTaken() {
+        numRecordsIn.dec();
+    }
+
+    void rowEmitted() {
+        numRecordsIn.inc();
     }
 }

@@ -39,7 +39,8 @@ import java.util.Map;
  * asked to read that subtree again ({@link SubtreeRereads}), so every row still below it is
  * inserted again after those deletes, whichever order the reads before happened in.
  *
- * <p>Records carry the node's {@code mtime} as their timestamp.
+ * <p>Records carry the node's {@code mtime} as their timestamp. Flink's {@code numRecordsIn} counts
+ * the records emitted here, not the observations (see {@link ChangelogReaderMetrics}).
  */
 final class ChangelogRecordEmitter<T>
         implements RecordEmitter<ZNodeObservation, T, BucketSplitState> {
@@ -49,7 +50,7 @@ final class ChangelogRecordEmitter<T>
     private final ChangelogReaderMetrics metrics;
     private final SubtreeRereads rereads;
     private final boolean rowsBelowRows;
-    private final TimestampedCollector<T> collector = new TimestampedCollector<>();
+    private final TimestampedCollector<T> collector;
 
     ChangelogRecordEmitter(
             ZNodeTreeLayout layout,
@@ -63,11 +64,13 @@ final class ChangelogRecordEmitter<T>
         this.metrics = metrics;
         this.rereads = rereads;
         this.rowsBelowRows = layout.getKeyMode() == KeyMode.RELATIVE_PATH;
+        this.collector = new TimestampedCollector<>(metrics);
     }
 
     @Override
     public void emitRecord(ZNodeObservation obs, SourceOutput<T> output, BucketSplitState state)
             throws Exception {
+        metrics.observationTaken(); // rows are counted as they are emitted
         collector.output = output;
         Map<String, TrackedNode> tracked = state.tracked();
         if (obs.resyncStart) {
@@ -207,11 +210,17 @@ final class ChangelogRecordEmitter<T>
     }
 
     private static final class TimestampedCollector<T> implements Collector<T> {
+        private final ChangelogReaderMetrics metrics;
         SourceOutput<T> output;
         long timestamp;
 
+        TimestampedCollector(ChangelogReaderMetrics metrics) {
+            this.metrics = metrics;
+        }
+
         @Override
         public void collect(T record) {
+            metrics.rowEmitted();
             output.collect(record, timestamp);
         }
 

@@ -41,7 +41,7 @@ public final class ChangelogSourceReader<T>
             ZNodeDeserializer<T> deserializer,
             boolean trackChildren,
             SourceReaderContext context) {
-        ChangelogReaderMetrics metrics = new ChangelogReaderMetrics(context.metricGroup());
+        ChangelogReaderMetrics metrics = ChangelogReaderMetrics.of(context.metricGroup());
         return new ChangelogSourceReader<>(
                 layout,
                 options,

@@ -1,17 +1,9 @@
 package dev.zkflink.connector.zookeeper.source.reader;
 
-import dev.zkflink.connector.zookeeper.common.SharedRecursiveWatch;
 import dev.zkflink.connector.zookeeper.common.SharedZooKeeperClients;
-import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
 import dev.zkflink.connector.zookeeper.common.ZNodePathFilter;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
-import dev.zkflink.connector.zookeeper.common.ZooKeeperCalls;
-import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
-import dev.zkflink.connector.zookeeper.common.ZooKeeperClientLease;
-import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
-import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperWakeUp;
-import dev.zkflink.connector.zookeeper.common.ZxidAwareZooKeeper;
 import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
 import dev.zkflink.connector.zookeeper.source.split.BucketSplit;
@@ -23,32 +15,20 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
 
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.state.ConnectionState;
-import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
-import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.ZooKeeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The fetcher side of a live read. The readers of a table in one TaskManager share one session and
@@ -72,6 +52,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       silent only about nodes not changed after that zxid (see {@link ChangelogRecordEmitter}).
  * </ul>
  *
+ * <p>This class is the fetch loop; its parts are the session and its watch ({@link
+ * WatchedSession}), the queue of dirty row paths ({@link ChangeQueue}) and the buckets it owns
+ * ({@link OwnedBuckets}).
+ *
  * <p>A pushed-down {@link ZNodePathFilter} narrows all of this: walks start from its roots, events
  * for rows it does not accept are dropped, and when it has exactly one root the shared watch is on
  * that root's path instead of the table root's (a watch on a node that does not exist yet is
@@ -84,68 +68,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ChangelogSplitReader implements SplitReader<ZNodeObservation, BucketSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(ChangelogSplitReader.class);
     private static final long IDLE_POLL_MS = 100;
-    private static final Object WAKE_UP = new Object();
 
     private final ZNodeTreeLayout layout;
     private final ZooKeeperReadOptions options;
-    private final ZooKeeperConnectionOptions connection;
     private final ZNodePathFilter filter;
-    private final String watchPath;
     private final ChangeRouter router;
     private final ChangelogReaderMetrics metrics;
 
-    /**
-     * Row paths to read (and wake-ups), from ZooKeeper's event thread to the fetcher thread. A path
-     * is queued only while it is not already pending, so under backpressure the queue holds at most
-     * one entry per row node, however many events arrive.
-     */
-    private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    /** Row paths to read: from ZooKeeper's event thread, de-duplicated, taken in rounds. */
+    private final ChangeQueue changes = new ChangeQueue();
 
-    /** Paths in {@link #events}, with the time their first unread event arrived. */
-    private final Map<String, Long> pending = new ConcurrentHashMap<>();
+    private final OwnedBuckets buckets = new OwnedBuckets();
 
-    private final AtomicBoolean resyncRequested = new AtomicBoolean();
-
-    /** Set when the connection (not a new bucket) asked for the walk: counted as a resync. */
-    private final AtomicBoolean connectionResync = new AtomicBoolean();
-
-    /**
-     * Ids of this reader's buckets. Only ids: the splits' tracked nodes belong to the task thread.
-     */
-    private final Set<Integer> buckets = new TreeSet<>();
-
-    /** Buckets of this reader, indexed by bucket; replaced as a whole when buckets are added. */
-    private volatile boolean[] owned = new boolean[0];
-
-    /** Row paths to read, oldest event first, with the time that event arrived. */
-    private final LinkedHashMap<String, Long> dirty = new LinkedHashMap<>();
-
-    /**
-     * Reads of the last round that were not done (cut short by the byte budget, a wake-up, an error
-     * or a new session), read before {@link #dirty}. At most one round.
-     */
-    private LinkedHashMap<String, Long> retry = new LinkedHashMap<>();
-
-    /** For the lag gauge: when the oldest event of the reads in progress, or in dirty, arrived. */
-    private volatile long inFlightSince;
-
-    private volatile long dirtySince;
-
-    /** Cuts short the fetcher's waits for ZooKeeper when Flink calls {@link #wakeUp()}. */
-    private final ZooKeeperWakeUp wake = new ZooKeeperWakeUp();
-
-    private ZooKeeperClientLease lease;
-    private SharedRecursiveWatch watch;
-    private CuratorFramework client;
-    private ZNodeBatchReader reader;
-    private long watchedSessionId;
-
-    /** The newest zxid the session had seen before its current watch was added. */
-    private long watchZxid = BucketSplit.NO_ZXID;
+    private final WatchedSession session;
 
     private long epoch;
     private SubtreeWalker walker;
-    private int failedResyncStarts;
 
     private final SubtreeRereads rereads;
 
@@ -175,14 +113,20 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             SubtreeRereads rereads) {
         this.layout = layout;
         this.options = options;
-        this.connection = options.getConnection();
         this.filter = filter;
-        this.watchPath = watchPath(layout, filter);
         this.router = new ChangeRouter(layout, trackChildren);
         this.metrics = metrics;
         this.rereads = rereads;
-        rereads.onRequest(() -> events.add(WAKE_UP));
-        metrics.oldestUnreadEventSince(this::oldestUnreadEventSince);
+        this.session =
+                new WatchedSession(
+                        options,
+                        layout.getRootPath(),
+                        watchPath(layout, filter),
+                        metrics,
+                        this::onChange,
+                        changes::wakeUp);
+        rereads.onRequest(changes::wakeUp);
+        metrics.oldestUnreadEventSince(changes::oldestUnreadEventSince);
     }
 
     @Override
@@ -190,43 +134,45 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         try {
             return fetchRound();
         } finally {
-            metrics.pendingReads(retry.size() + dirty.size());
-            metrics.resyncInProgress(walker != null || resyncRequested.get());
+            metrics.pendingReads(changes.size());
+            metrics.resyncInProgress(walker != null || session.isResyncRequested());
         }
     }
 
     private RecordsWithSplitIds<ZNodeObservation> fetchRound() throws IOException {
         RecordsBySplits.Builder<ZNodeObservation> out = new RecordsBySplits.Builder<>();
         if (buckets.isEmpty()) {
-            poll(IDLE_POLL_MS);
+            changes.poll(IDLE_POLL_MS);
             return out.build();
         }
         try {
-            ensureClient();
+            session.open();
         } catch (ZooKeeperWakeUp.WokenUpException e) {
             return out.build(); // still connecting; Flink wants the fetch back (new splits, close)
         }
         rereads.drainTo(rereadRoots);
-        if (resyncRequested.getAndSet(false)) {
+        if (session.takeResyncRequest()) {
             walker = null; // a newer walk replaces one in progress
             startResync();
             if (walker != null) {
                 // The walk reads every subtree after the requests so far were made.
                 rereadRoots.clear();
                 rereadWalker = null;
-                for (int bucket : buckets) {
-                    out.add(splitId(bucket), ZNodeObservation.resyncStart(epoch, watchZxid));
+                for (int bucket : buckets.ids()) {
+                    out.add(
+                            buckets.splitId(bucket),
+                            ZNodeObservation.resyncStart(epoch, session.watchZxid()));
                 }
             }
         }
-        if (resyncRequested.get()) {
-            poll(IDLE_POLL_MS); // not connected yet; try again on the next fetch
+        if (session.isResyncRequested()) {
+            changes.poll(IDLE_POLL_MS); // not connected yet; try again on the next fetch
             return out.build();
         }
         boolean idle = walker == null && rereadWalker == null && rereadRoots.isEmpty();
-        poll(idle && !hasReadsToDo() ? IDLE_POLL_MS : 0);
+        changes.poll(idle && !changes.hasReadsToDo() ? IDLE_POLL_MS : 0);
         rereads.drainTo(rereadRoots);
-        if (hasReadsToDo()) {
+        if (changes.hasReadsToDo()) {
             readDirty(out);
         }
         if (walker != null) {
@@ -246,126 +192,65 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
 
     private void startResync() throws IOException {
         try {
-            if (!client.getZookeeperClient().isConnected()) {
-                throw KeeperException.create(KeeperException.Code.CONNECTIONLOSS);
+            if (!session.prepareWalk()) {
+                return; // asked for again; the next fetch tries
             }
-            ZooKeeper zk = ZooKeeperCalls.handle(client, connection);
-            if (zk.getSessionId() != watchedSessionId) {
-                // A new session (first start or after expiry): make sure the shared watch is on it
-                // before reading. This reader receives its events since before the sync, so the
-                // zxid seen after the sync is the start point of a 'latest' read: every later
-                // change reaches it as an event, and the walk reports what changed in between.
-                awaitVoid(cb -> zk.sync(layout.getRootPath(), cb, null));
-                long beforeWatch = ZxidAwareZooKeeper.lastSeenZxid(zk);
-                ZooKeeperCalls.await(watch.ensureWatched(zk), connection, wake);
-                watchedSessionId = zk.getSessionId();
-                watchZxid = beforeWatch;
-            }
-            // A new session may sit on a server that lags behind the one we read from before.
-            awaitVoid(cb -> zk.sync(layout.getRootPath(), cb, null));
-            List<SplitEntry> entries = ownedTopLevelSubtrees();
+            List<SplitEntry> entries = buckets.ownedOf(topLevelSubtrees());
             epoch++;
-            if (connectionResync.getAndSet(false)) {
+            if (session.takeConnectionResync()) {
                 metrics.resyncStarted();
             }
-            walker = new SubtreeWalker(layout, filter, true, reader, entries);
-            failedResyncStarts = 0;
+            walker = new SubtreeWalker(layout, filter, true, session.reader(), entries);
+            session.walkStarted();
             LOG.info(
                     "Walking {} top-level subtrees of {} for buckets {} (epoch {})",
                     entries.size(),
                     layout,
-                    buckets,
+                    buckets.ids(),
                     epoch);
-        } catch (KeeperException e) {
-            if (!ZooKeeperCalls.isTransient(e.code())) {
-                throw new IOException("Watching '" + watchPath + "' failed: " + e.getMessage(), e);
-            }
-            if (++failedResyncStarts > connection.getMaxRetries()) {
-                throw new IOException(
-                        String.format(
-                                "Could not re-read '%s' from ZooKeeper at '%s' after %d attempts "
-                                        + "('connection.max-retries'): %s",
-                                layout.getRootPath(),
-                                connection.getHosts(),
-                                failedResyncStarts - 1,
-                                e.getMessage()),
-                        e);
-            }
-            resyncRequested.set(true);
-            try {
-                awaitConnection();
-            } catch (ZooKeeperWakeUp.WokenUpException woken) {
-                // started again on the next fetch
-            }
         } catch (ZooKeeperWakeUp.WokenUpException e) {
-            resyncRequested.set(true); // started again on the next fetch
+            session.requestResync(); // started again on the next fetch
         }
     }
 
-    private List<SplitEntry> ownedTopLevelSubtrees() throws IOException {
+    /** Where walks start: the filter's roots, or every child of the table root. */
+    private List<SplitEntry> topLevelSubtrees() throws IOException {
         if (!filter.isAll()) {
-            List<SplitEntry> entries = new ArrayList<>();
-            boolean[] mine = owned;
-            for (SplitEntry e : SplitEntry.rootsOf(filter)) {
-                if (mine[BucketSplit.bucketOf(e.getRelativePath(), mine.length)]) {
-                    entries.add(e);
-                }
-            }
-            return entries;
+            return SplitEntry.rootsOf(filter);
         }
-        List<OpResult> result =
-                reader.read(Collections.singletonList(Op.getChildren(layout.getRootPath())));
-        OpResult r = result.get(0);
-        if (r instanceof OpResult.ErrorResult) {
-            int err = ((OpResult.ErrorResult) r).getErr();
-            if (err == KeeperException.Code.NONODE.intValue()) {
-                return Collections.emptyList(); // no root: every tracked row is gone
-            }
-            throw new IOException(
-                    String.format(
-                            "Listing the children of '%s' failed with ZooKeeper code %s.",
-                            layout.getRootPath(), KeeperException.Code.get(err)));
+        String root = layout.getRootPath();
+        OpResult r = session.reader().read(Collections.singletonList(Op.getChildren(root))).get(0);
+        if (ZNodeReadResults.isGone(r, "Listing the children", root)) {
+            return Collections.emptyList(); // no root: every tracked row is gone
         }
         List<SplitEntry> entries = new ArrayList<>();
-        boolean[] mine = owned;
         for (String child : layout.childPaths("", ((OpResult.GetChildrenResult) r).getChildren())) {
-            if (mine[BucketSplit.bucketOf(child, mine.length)]) {
-                entries.add(SplitEntry.subtree(child));
-            }
+            entries.add(SplitEntry.subtree(child));
         }
         return entries;
     }
 
     private void readDirty(RecordsBySplits.Builder<ZNodeObservation> out) throws IOException {
-        int max = options.getBatchSize() * options.getMaxInFlight();
-        LinkedHashMap<String, Long> round = retry;
-        retry = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, Long>> it = dirty.entrySet().iterator();
-        while (it.hasNext() && round.size() < max) {
-            Map.Entry<String, Long> e = it.next();
-            round.put(e.getKey(), e.getValue());
-            it.remove();
-        }
-        inFlightSince = round.values().iterator().next();
-        dirtySince = headTime(dirty);
+        LinkedHashMap<String, Long> round =
+                changes.takeRound(options.getBatchSize() * options.getMaxInFlight());
         List<Op> ops = new ArrayList<>(round.size());
         for (String relative : round.keySet()) {
             ops.add(Op.getData(layout.absolute(relative)));
         }
-        long session = sessionId();
+        long sessionBefore = session.sessionId();
         List<OpResult> results;
         try {
             // One round within the reader's byte budget: a prefix of the ops when nodes are large.
-            results = reader.readRound(ops);
+            results = session.reader().readRound(ops);
         } catch (ZooKeeperWakeUp.WokenUpException e) {
-            putBack(round); // nothing was read; Flink wants the fetch back
+            changes.putBack(round); // nothing was read; Flink wants the fetch back
             return;
         } catch (IOException e) {
-            putBack(round);
+            changes.putBack(round);
             throw e;
         }
-        if (sessionReplaced(session)) {
-            putBack(round); // read again after the new session is watched and synced
+        if (session.sessionReplaced(sessionBefore)) {
+            changes.putBack(round); // read again after the new session is watched and synced
             return;
         }
         LinkedHashMap<String, Long> unread = new LinkedHashMap<>();
@@ -377,44 +262,37 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             }
             String relative = e.getKey();
             OpResult r = results.get(i++);
-            String splitId = splitIdOf(relative);
-            if (r instanceof OpResult.GetDataResult) {
+            String splitId = buckets.splitIdOf(relative);
+            if (ZNodeReadResults.isGone(r, "getData", layout.absolute(relative))) {
+                out.add(splitId, ZNodeObservation.absent(relative, epoch));
+            } else {
                 OpResult.GetDataResult data = (OpResult.GetDataResult) r;
                 out.add(
                         splitId,
                         ZNodeObservation.present(
                                 relative, data.getData(), data.getStat(), epoch, false));
-            } else {
-                int err = ((OpResult.ErrorResult) r).getErr();
-                if (err != KeeperException.Code.NONODE.intValue()) {
-                    throw new IOException(
-                            String.format(
-                                    "getData of '%s' failed with ZooKeeper code %s.",
-                                    layout.absolute(relative), KeeperException.Code.get(err)));
-                }
-                out.add(splitId, ZNodeObservation.absent(relative, epoch));
             }
         }
-        putBack(unread);
+        changes.putBack(unread);
     }
 
     private void walkRound(RecordsBySplits.Builder<ZNodeObservation> out) throws IOException {
-        long session = sessionId();
+        long sessionBefore = session.sessionId();
         List<ZNodeRecord> rows = walker.next(options.getBatchSize() * options.getMaxInFlight());
-        if (sessionReplaced(session)) {
+        if (session.sessionReplaced(sessionBefore)) {
             walker = null; // the walk starts again on the new session
             return;
         }
         for (ZNodeRecord row : rows) {
             out.add(
-                    splitIdOf(row.getRelativePath()),
+                    buckets.splitIdOf(row.getRelativePath()),
                     ZNodeObservation.present(
                             row.getRelativePath(), row.getData(), row.getStat(), epoch, true));
         }
         if (!walker.hasNext()) {
             walker = null;
-            for (int bucket : buckets) {
-                out.add(splitId(bucket), ZNodeObservation.resyncEnd(epoch));
+            for (int bucket : buckets.ids()) {
+                out.add(buckets.splitId(bucket), ZNodeObservation.resyncEnd(epoch));
             }
         }
     }
@@ -422,19 +300,21 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
     /** One round of reading requested subtrees again; their rows are emitted like event reads. */
     private void rereadRound(RecordsBySplits.Builder<ZNodeObservation> out) throws IOException {
         if (rereadWalker == null) {
-            rereadWalker = new SubtreeWalker(layout, filter, true, reader, outermost(rereadRoots));
+            rereadWalker =
+                    new SubtreeWalker(
+                            layout, filter, true, session.reader(), outermost(rereadRoots));
             rereadRoots.clear();
         }
-        long session = sessionId();
+        long sessionBefore = session.sessionId();
         List<ZNodeRecord> rows =
                 rereadWalker.next(options.getBatchSize() * options.getMaxInFlight());
-        if (sessionReplaced(session)) {
+        if (session.sessionReplaced(sessionBefore)) {
             rereadWalker = null; // the resync walk on the new session reads every subtree
             return;
         }
         for (ZNodeRecord row : rows) {
             out.add(
-                    splitIdOf(row.getRelativePath()),
+                    buckets.splitIdOf(row.getRelativePath()),
                     ZNodeObservation.reread(
                             row.getRelativePath(), row.getData(), row.getStat(), epoch));
         }
@@ -460,204 +340,16 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
         return entries;
     }
 
-    private boolean hasReadsToDo() {
-        return !retry.isEmpty() || !dirty.isEmpty();
-    }
-
-    /** Keeps reads that must be done (again) for the next round, with their event times. */
-    private void putBack(LinkedHashMap<String, Long> notRead) {
-        retry = notRead; // the round took all earlier retries, so nothing is dropped here
-        inFlightSince = headTime(notRead);
-    }
-
-    private static long headTime(LinkedHashMap<String, Long> paths) {
-        return paths.isEmpty() ? 0 : paths.values().iterator().next();
-    }
-
-    /**
-     * When the oldest watch event whose node has not been read yet arrived, or 0 if there is none.
-     * Called by the metric reporter, so it only reads volatile or concurrent state.
-     */
-    private long oldestUnreadEventSince() {
-        long oldest = Long.MAX_VALUE;
-        for (long t : new long[] {inFlightSince, dirtySince, queueHeadSince()}) {
-            if (t > 0) {
-                oldest = Math.min(oldest, t);
-            }
-        }
-        return oldest == Long.MAX_VALUE ? 0 : oldest;
-    }
-
-    private long queueHeadSince() {
-        Object head = events.peek();
-        Long t = head instanceof String ? pending.get(head) : null;
-        return t == null ? 0 : t;
-    }
-
-    private long sessionId() throws IOException {
-        return ZooKeeperCalls.handle(client, connection).getSessionId();
-    }
-
-    /**
-     * Whether the reads since {@code before} may have gone to a new session (after an expiry),
-     * possibly on a server that lags behind: such reads are dropped and done again after the new
-     * session has its watch and has been synced.
-     */
-    private boolean sessionReplaced(long before) throws IOException {
-        long now = sessionId();
-        if (now == before && now == watchedSessionId) {
-            return false;
-        }
-        requestConnectionResync();
-        return true;
-    }
-
-    private String splitIdOf(String relative) {
-        return splitId(BucketSplit.bucketOf(relative, owned.length));
-    }
-
-    private String splitId(int bucket) {
-        return BucketSplit.splitId(bucket, owned.length);
-    }
-
     /** Runs on ZooKeeper's event thread: keep it short. */
-    private void onWatchedEvent(WatchedEvent event) {
-        if (event.getType() == Watcher.Event.EventType.None) {
-            return; // connection states come through Curator's listener
-        }
-        metrics.eventReceived();
-        boolean[] mine = owned;
+    private void onChange(String absolutePath, Watcher.Event.EventType type) {
         router.route(
-                event.getPath(),
-                event.getType(),
+                absolutePath,
+                type,
                 relative -> {
-                    if (mine.length > 0
-                            && mine[BucketSplit.bucketOf(relative, mine.length)]
-                            && filter.accepts(relative)
-                            && pending.putIfAbsent(relative, System.currentTimeMillis()) == null) {
-                        events.add(relative);
+                    if (buckets.owns(relative) && filter.accepts(relative)) {
+                        changes.offer(relative);
                     }
                 });
-    }
-
-    private void onConnectionState(ConnectionState state) {
-        switch (state) {
-            case CONNECTED:
-                metrics.connected(true);
-                break;
-            case RECONNECTED:
-                metrics.connected(true);
-                metrics.reconnected();
-                requestConnectionResync(); // events while disconnected are not replayed
-                events.add(WAKE_UP);
-                break;
-            case SUSPENDED:
-                metrics.connected(false);
-                requestConnectionResync();
-                break;
-            case LOST:
-                metrics.connected(false);
-                metrics.sessionLost();
-                requestConnectionResync();
-                break;
-            default:
-                break;
-        }
-    }
-
-    private void requestConnectionResync() {
-        connectionResync.set(true);
-        resyncRequested.set(true);
-    }
-
-    /**
-     * Moves queued row paths into the dirty set, waiting up to {@code waitMs} for the first one. A
-     * path leaves {@link #pending} before its read is issued, so an event after this point queues
-     * it again and it is read again.
-     */
-    private void poll(long waitMs) throws IOException {
-        try {
-            Object first = waitMs > 0 ? events.poll(waitMs, TimeUnit.MILLISECONDS) : events.poll();
-            if (first == null) {
-                return;
-            }
-            List<Object> batch = new ArrayList<>();
-            batch.add(first);
-            events.drainTo(batch);
-            for (Object o : batch) {
-                if (o instanceof String) {
-                    Long since = pending.remove(o);
-                    if (!retry.containsKey(o)) {
-                        dirty.putIfAbsent(
-                                (String) o, since == null ? System.currentTimeMillis() : since);
-                    }
-                }
-            }
-            dirtySince = headTime(dirty);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while waiting for ZooKeeper events", e);
-        }
-    }
-
-    private void ensureClient() throws IOException {
-        if (client != null) {
-            return;
-        }
-        int clientLimit = ZooKeeperLimits.readerResponseLimit(connection.getJuteMaxBuffer());
-        lease =
-                SharedZooKeeperClients.acquire(
-                        SharedZooKeeperClients.Role.READER, connection, clientLimit);
-        lease.addConnectionStateListener((cf, state) -> onConnectionState(state));
-        watch = lease.subscribe(watchPath, this::onWatchedEvent);
-        client = lease.client();
-        // A shared client may be connected already: then no CONNECTED state reaches this reader.
-        metrics.connected(client.getZookeeperClient().isConnected());
-        reader =
-                new ZNodeBatchReader(
-                        client,
-                        connection,
-                        options.getBatchSize(),
-                        options.getMaxInFlight(),
-                        clientLimit,
-                        wake);
-        awaitConnection();
-    }
-
-    /**
-     * Waits up to {@code connection.timeout} for a connection, or until woken. Not connecting is no
-     * failure here: the next read fails and counts against {@code connection.max-retries}.
-     */
-    private void awaitConnection() throws IOException {
-        try {
-            ZooKeeperClientFactory.awaitConnection(
-                    client, connection, System.currentTimeMillis(), wake);
-        } catch (ZooKeeperWakeUp.WokenUpException e) {
-            throw e;
-        } catch (IOException e) {
-            LOG.warn(
-                    "No connection to ZooKeeper at '{}' within 'connection.timeout' ({}).",
-                    connection.getHosts(),
-                    connection.getConnectionTimeout());
-        }
-    }
-
-    private interface AsyncVoidCall {
-        void call(org.apache.zookeeper.AsyncCallback.VoidCallback callback);
-    }
-
-    private void awaitVoid(AsyncVoidCall call) throws IOException, KeeperException {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        call.call(
-                (rc, path, ctx) -> {
-                    if (rc == KeeperException.Code.OK.intValue()) {
-                        done.complete(null);
-                    } else {
-                        done.completeExceptionally(
-                                KeeperException.create(KeeperException.Code.get(rc), path));
-                    }
-                });
-        ZooKeeperCalls.await(done, connection, wake);
     }
 
     @Override
@@ -666,30 +358,19 @@ final class ChangelogSplitReader implements SplitReader<ZNodeObservation, Bucket
             throw new UnsupportedOperationException(
                     "Unsupported split change " + splitsChanges.getClass().getSimpleName());
         }
-        int numBuckets = owned.length;
-        for (BucketSplit split : splitsChanges.splits()) {
-            numBuckets = split.getNumBuckets();
-            buckets.add(split.getBucket());
-        }
-        boolean[] mine = new boolean[numBuckets];
-        for (int b : buckets) {
-            mine[b] = true;
-        }
-        owned = mine;
+        buckets.add(splitsChanges.splits());
         // The new buckets' subtrees are walked; events from now on are kept for them.
-        resyncRequested.set(true);
+        session.requestResync();
     }
 
     @Override
     public void wakeUp() {
-        events.add(WAKE_UP); // ends a wait for events
-        wake.wakeUp(); // ends a wait for ZooKeeper: connecting, an answer, a backoff
+        changes.wakeUp(); // ends a wait for events
+        session.wakeUp(); // ends a wait for ZooKeeper: connecting, an answer, a backoff
     }
 
     @Override
     public void close() {
-        if (lease != null) {
-            lease.close();
-        }
+        session.close();
     }
 }

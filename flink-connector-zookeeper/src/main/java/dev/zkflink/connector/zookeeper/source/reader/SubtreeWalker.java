@@ -10,7 +10,6 @@ import dev.zkflink.connector.zookeeper.common.ZooKeeperWakeUp;
 import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
 import dev.zkflink.connector.zookeeper.source.split.SplitEntry;
 
-import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 
@@ -239,18 +238,6 @@ final class SubtreeWalker {
         peakRetainedNames = Math.max(peakRetainedNames, held);
     }
 
-    private IOException failed(String what, String relative, OpResult.ErrorResult r) {
-        return new IOException(
-                String.format(
-                        "%s of '%s' failed with ZooKeeper code %s.",
-                        what, layout.absolute(relative), KeeperException.Code.get(r.getErr())));
-    }
-
-    private static boolean isNoNode(OpResult r) {
-        return r instanceof OpResult.ErrorResult
-                && ((OpResult.ErrorResult) r).getErr() == KeeperException.Code.NONODE.intValue();
-    }
-
     /**
      * The nodes of one level of the current path: the split's entries, or the children of the inner
      * nodes of the block above, listed a few at a time ahead of use and consumed in blocks.
@@ -465,12 +452,9 @@ final class SubtreeWalker {
             if (decides) {
                 block.undecided--;
             }
-            if (isNoNode(r)) {
+            if (ZNodeReadResults.isGone(
+                    r, keysOnly ? "getChildren" : "getData", layout.absolute(relative))) {
                 return; // deleted after its parent was listed
-            }
-            if (r instanceof OpResult.ErrorResult) {
-                throw failed(
-                        keysOnly ? "getChildren" : "getData", relative, (OpResult.ErrorResult) r);
             }
             boolean hasChildren;
             if (keysOnly) {
@@ -499,11 +483,8 @@ final class SubtreeWalker {
         @Override
         public void apply(OpResult r, List<ZNodeRecord> rows) throws IOException {
             frame.listingsInFlight--;
-            if (isNoNode(r)) {
+            if (ZNodeReadResults.isGone(r, "getChildren", layout.absolute(parent))) {
                 return; // deleted after its parent was listed
-            }
-            if (r instanceof OpResult.ErrorResult) {
-                throw failed("getChildren", parent, (OpResult.ErrorResult) r);
             }
             List<String> names = ((OpResult.GetChildrenResult) r).getChildren();
             if (!filter.isAll()) {

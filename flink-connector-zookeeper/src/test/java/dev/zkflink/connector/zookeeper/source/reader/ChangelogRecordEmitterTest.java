@@ -7,8 +7,10 @@ import dev.zkflink.connector.zookeeper.source.split.BucketSplit;
 import dev.zkflink.connector.zookeeper.source.split.BucketSplitState;
 
 import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.SourceOutput;
+import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.util.Collector;
 
@@ -330,5 +332,59 @@ class ChangelogRecordEmitterTest {
         see(s, "a/x", "v1", stat(15, 15, 150), 1, false);
         emitter.emitRecord(ZNodeObservation.absent("a/x", 1), output, s);
         assertThat(rereadRequests()).isEmpty();
+    }
+
+    /**
+     * Flink's numRecordsIn must count rows, while SourceReaderBase counts one record per
+     * observation it hands the emitter (simulated here): walk markers, reads that see nothing new
+     * and absent untracked nodes count nothing; a delete that takes the rows below along counts
+     * each delete; a row the deserializer drops counts nothing.
+     */
+    @Test
+    void numRecordsInCountsEmittedRowsNotObservations() throws Exception {
+        SimpleCounter numRecordsIn = new SimpleCounter();
+        ChangelogReaderMetrics metrics =
+                new ChangelogReaderMetrics(new UnregisteredMetricsGroup(), numRecordsIn);
+        ChangelogRecordEmitter<String> counted =
+                new ChangelogRecordEmitter<>(
+                        ZNodeTreeLayout.wholeSubtree("/t"),
+                        new Describe(),
+                        false,
+                        metrics,
+                        rereads);
+        ChangelogRecordEmitter<String> valueOnly =
+                new ChangelogRecordEmitter<>(
+                        ZNodeTreeLayout.wholeSubtree("/t"),
+                        ZNodeDeserializer.valueOnly(new SimpleStringSchema()),
+                        false,
+                        metrics,
+                        rereads);
+        BucketSplitState s = new BucketSplitState(BucketSplit.initial(0, 1, false));
+        List<ZNodeObservation> observations = new ArrayList<>();
+        observations.add(ZNodeObservation.resyncStart(1, 0));
+        observations.add(ZNodeObservation.present("g", new byte[0], stat(5, 5, 50), 1, true));
+        observations.add(ZNodeObservation.present("g/n", new byte[0], stat(6, 6, 60), 1, true));
+        observations.add(ZNodeObservation.resyncEnd(1));
+        observations.add(ZNodeObservation.present("g", new byte[0], stat(5, 5, 50), 1, false));
+        observations.add(ZNodeObservation.absent("h", 1));
+        observations.add(ZNodeObservation.absent("g", 1)); // deletes g and g/n
+        for (ZNodeObservation obs : observations) {
+            numRecordsIn.inc(); // what SourceReaderBase does before it calls the emitter
+            counted.emitRecord(obs, output, s);
+        }
+        assertThat(out).hasSize(4);
+        assertThat(numRecordsIn.getCount()).isEqualTo(4);
+
+        out.clear();
+        numRecordsIn.inc();
+        valueOnly.emitRecord(
+                ZNodeObservation.present(
+                        "k", "v".getBytes(StandardCharsets.UTF_8), stat(7, 7, 70), 1, false),
+                output,
+                s);
+        numRecordsIn.inc();
+        valueOnly.emitRecord(ZNodeObservation.absent("k", 1), output, s); // valueOnly: no row
+        assertThat(out).containsExactly("v@70");
+        assertThat(numRecordsIn.getCount()).isEqualTo(5);
     }
 }
