@@ -452,8 +452,7 @@ final class SubtreeWalker {
             if (decides) {
                 block.undecided--;
             }
-            if (ZNodeReadResults.isGone(
-                    r, keysOnly ? "getChildren" : "getData", layout.absolute(relative))) {
+            if (ZNodeReadResults.isGone(r, keysOnly ? "getChildren" : "getData", absolute)) {
                 return; // deleted after its parent was listed
             }
             boolean hasChildren;
