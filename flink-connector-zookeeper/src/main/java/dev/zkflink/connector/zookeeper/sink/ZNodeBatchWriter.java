@@ -1,13 +1,15 @@
 package dev.zkflink.connector.zookeeper.sink;
 
+import dev.zkflink.connector.zookeeper.common.RetryingCalls;
 import dev.zkflink.connector.zookeeper.common.ZNodePaths;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperAsyncCalls;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperAsyncCalls.ZNodeState;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperCalls;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
-import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
@@ -179,7 +181,9 @@ final class ZNodeBatchWriter {
             }
             ZooKeeper zk = zooKeeper();
             List<Op> ops = planner.plan(chunk, this::probablyExists, null, zk.getSessionId()).ops;
-            inFlight.addLast(new InFlightChunk(chunk, ops, multiAsync(zk, ops), zk.getSessionId()));
+            inFlight.addLast(
+                    new InFlightChunk(
+                            chunk, ops, ZooKeeperAsyncCalls.multi(zk, ops), zk.getSessionId()));
             inFlightPaths.add(chunk);
             while (inFlight.size() >= maxInFlight) {
                 completeOldest();
@@ -276,7 +280,7 @@ final class ZNodeBatchWriter {
                         return zk.getSessionId();
                     }
                     try {
-                        retries.await(multiAsync(zk, plan.ops));
+                        retries.await(ZooKeeperAsyncCalls.multi(zk, plan.ops));
                         retries.progress();
                         learnWritten(plan.ops);
                         return zk.getSessionId();
@@ -370,63 +374,22 @@ final class ZNodeBatchWriter {
     }
 
     private void sync(String path) throws IOException {
-        while (true) {
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            zooKeeper()
-                    .sync(
-                            path,
-                            (rc, p, ctx) -> {
-                                if (rc == KeeperException.Code.OK.intValue()
-                                        || rc == KeeperException.Code.NONODE.intValue()) {
-                                    f.complete(null);
-                                } else {
-                                    f.completeExceptionally(
-                                            KeeperException.create(
-                                                    KeeperException.Code.get(rc), p));
-                                }
-                            },
-                            null);
-            try {
-                retries.await(f);
-                return;
-            } catch (KeeperException e) {
-                if (!ZooKeeperCalls.isTransient(e.code())) {
+        RetryingCalls.retry(
+                () -> retries.await(ZooKeeperAsyncCalls.sync(zooKeeper(), path)),
+                retries,
+                e -> {
                     throw fatal(path, e);
-                }
-                retries.backOff(e);
-            }
-        }
+                });
     }
 
     private List<String> children(String path) throws IOException {
-        while (true) {
-            CompletableFuture<List<String>> f = new CompletableFuture<>();
-            zooKeeper()
-                    .getChildren(
-                            path,
-                            false,
-                            (rc, p, ctx, children) -> {
-                                if (rc == KeeperException.Code.OK.intValue()) {
-                                    f.complete(children);
-                                } else if (rc == KeeperException.Code.NONODE.intValue()) {
-                                    f.complete(java.util.Collections.emptyList());
-                                } else {
-                                    f.completeExceptionally(
-                                            KeeperException.create(
-                                                    KeeperException.Code.get(rc), p));
-                                }
-                            },
-                            null);
-            try {
-                // No progress(): a read inside a retry loop must not refill the write budget.
-                return retries.await(f);
-            } catch (KeeperException e) {
-                if (!ZooKeeperCalls.isTransient(e.code())) {
+        // No progress(): a read inside a retry loop must not refill the write budget.
+        return RetryingCalls.retry(
+                () -> retries.await(ZooKeeperAsyncCalls.children(zooKeeper(), path)),
+                retries,
+                e -> {
                     throw fatal(path, e);
-                }
-                retries.backOff(e);
-            }
-        }
+                });
     }
 
     /**
@@ -479,45 +442,14 @@ final class ZNodeBatchWriter {
         conflicts.onConflict(m, actual.stat); // throws under 'fail'
     }
 
-    /** A node's data and stat, or a null stat for a missing node. */
-    private static final class ZNodeState {
-        @Nullable final Stat stat;
-        @Nullable final byte[] data;
-
-        ZNodeState(@Nullable Stat stat, @Nullable byte[] data) {
-            this.stat = stat;
-            this.data = data;
-        }
-    }
-
     private ZNodeState read(String path) throws IOException {
-        while (true) {
-            CompletableFuture<ZNodeState> f = new CompletableFuture<>();
-            zooKeeper()
-                    .getData(
-                            path,
-                            false,
-                            (rc, p, ctx, data, stat) -> {
-                                if (rc == KeeperException.Code.OK.intValue()) {
-                                    f.complete(new ZNodeState(stat, data));
-                                } else if (rc == KeeperException.Code.NONODE.intValue()) {
-                                    f.complete(new ZNodeState(null, null));
-                                } else {
-                                    f.completeExceptionally(
-                                            KeeperException.create(
-                                                    KeeperException.Code.get(rc), p));
-                                }
-                            },
-                            null);
-            try {
-                return retries.await(f); // a read: the write budget is not refilled
-            } catch (KeeperException e) {
-                if (!ZooKeeperCalls.isTransient(e.code())) {
+        // A read: the write budget is not refilled.
+        return RetryingCalls.retry(
+                () -> retries.await(ZooKeeperAsyncCalls.getData(zooKeeper(), path)),
+                retries,
+                e -> {
                     throw fatal(path, e);
-                }
-                retries.backOff(e);
-            }
-        }
+                });
     }
 
     private void learnWritten(List<Op> ops) {
@@ -531,31 +463,6 @@ final class ZNodeBatchWriter {
                 remember(op.getPath());
             }
         }
-    }
-
-    /**
-     * Sends one transaction. The answer is awaited with the retry budget's bound, never the
-     * client's own read timeout. A failure names the path of the first failed operation.
-     */
-    private static CompletableFuture<Void> multiAsync(ZooKeeper zk, List<Op> ops) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        if (ops.isEmpty()) {
-            done.complete(null);
-            return done;
-        }
-        zk.multi(
-                ops,
-                (rc, ignored, ctx, results) -> {
-                    if (rc == KeeperException.Code.OK.intValue()) {
-                        done.complete(null);
-                    } else {
-                        done.completeExceptionally(
-                                KeeperException.create(
-                                        KeeperException.Code.get(rc), failedPath(ops, results)));
-                    }
-                },
-                null);
-        return done;
     }
 
     private boolean probablyExists(String path) {
@@ -607,47 +514,29 @@ final class ZNodeBatchWriter {
 
     /** One pipelined round of {@code exists} calls. */
     private Map<String, Stat> existence(Collection<String> paths) throws IOException {
-        while (true) {
-            try {
-                Map<String, Stat> result = new HashMap<>();
-                List<String> list = new ArrayList<>(paths);
-                for (int start = 0; start < list.size(); start += EXISTS_WINDOW) {
-                    ZooKeeper zk = zooKeeper();
-                    List<CompletableFuture<Stat>> futures = new ArrayList<>();
-                    List<String> window =
-                            list.subList(start, Math.min(list.size(), start + EXISTS_WINDOW));
-                    for (String p : window) {
-                        CompletableFuture<Stat> f = new CompletableFuture<>();
-                        zk.exists(
-                                p,
-                                false,
-                                (rc, path, ctx, stat) -> {
-                                    if (rc == KeeperException.Code.OK.intValue()) {
-                                        f.complete(stat);
-                                    } else if (rc == KeeperException.Code.NONODE.intValue()) {
-                                        f.complete(null);
-                                    } else {
-                                        f.completeExceptionally(
-                                                KeeperException.create(
-                                                        KeeperException.Code.get(rc), path));
-                                    }
-                                },
-                                null);
-                        futures.add(f);
+        List<String> list = new ArrayList<>(paths);
+        return RetryingCalls.retry(
+                () -> {
+                    Map<String, Stat> result = new HashMap<>();
+                    for (int start = 0; start < list.size(); start += EXISTS_WINDOW) {
+                        ZooKeeper zk = zooKeeper();
+                        List<String> window =
+                                list.subList(start, Math.min(list.size(), start + EXISTS_WINDOW));
+                        List<CompletableFuture<Stat>> futures = new ArrayList<>(window.size());
+                        for (String p : window) {
+                            futures.add(ZooKeeperAsyncCalls.exists(zk, p));
+                        }
+                        for (int i = 0; i < window.size(); i++) {
+                            result.put(window.get(i), retries.await(futures.get(i)));
+                        }
                     }
-                    for (int i = 0; i < window.size(); i++) {
-                        result.put(window.get(i), await(futures.get(i)));
-                    }
-                }
-                retries.progress();
-                return result;
-            } catch (KeeperException e) {
-                if (!ZooKeeperCalls.isTransient(e.code())) {
+                    retries.progress();
+                    return result;
+                },
+                retries,
+                e -> {
                     throw fatal(e.getPath(), e);
-                }
-                retries.backOff(e);
-            }
-        }
+                });
     }
 
     /**
@@ -712,24 +601,6 @@ final class ZNodeBatchWriter {
         knownToExist.remove(path);
     }
 
-    @Nullable
-    private static String failedPath(List<Op> ops, @Nullable List<OpResult> results) {
-        if (results == null) {
-            return null;
-        }
-        for (int i = 0; i < results.size() && i < ops.size(); i++) {
-            OpResult r = results.get(i);
-            if (r instanceof OpResult.ErrorResult) {
-                int err = ((OpResult.ErrorResult) r).getErr();
-                if (err != KeeperException.Code.OK.intValue()
-                        && err != KeeperException.Code.RUNTIMEINCONSISTENCY.intValue()) {
-                    return ops.get(i).getPath();
-                }
-            }
-        }
-        return null;
-    }
-
     private IOException fatal(String path, KeeperException e) {
         String hint = "";
         if (e.code() == KeeperException.Code.NOAUTH) {
@@ -779,10 +650,6 @@ final class ZNodeBatchWriter {
 
     private ZooKeeper zooKeeper() throws IOException {
         return ZooKeeperCalls.handle(client, options.getConnection());
-    }
-
-    private <T> T await(CompletableFuture<T> f) throws IOException, KeeperException {
-        return retries.await(f);
     }
 
     private void remember(String path) {
