@@ -10,7 +10,6 @@ import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
-import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 
@@ -22,11 +21,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -40,6 +36,11 @@ import java.util.concurrent.CompletableFuture;
  * empty persistent nodes, a missing node on delete counts as deleted, and a delete of a node with
  * children deletes its subtree.
  *
+ * <p>This class does the I/O; the decisions are pure and tested without a server: {@link
+ * ZNodeOpPlanner} turns a chunk into operations, {@link ZNodeExistenceGuess} holds what the writer
+ * believes exists, {@link TransactionRecovery} picks what to do about a failed transaction and
+ * {@link WriteErrors} says why it cannot be fixed.
+ *
  * <p>Transient errors (ConnectionLoss, OperationTimeout, SessionExpired) are retried with
  * exponential backoff, bounded by {@link WriteRetryBudget}; everything is idempotent, so replaying
  * a transaction whose outcome was unknown is safe. Anything else fails with the path and code.
@@ -50,27 +51,18 @@ import java.util.concurrent.CompletableFuture;
  * InFlightPaths} keeps back any transaction whose order against one in flight would matter.
  */
 final class ZNodeBatchWriter {
-    private static final int KNOWN_PATHS_CAP = 200_000;
     private static final int MAX_REPLANS_PER_CHUNK = 20;
     private static final int EXISTS_WINDOW = 1000;
 
     private final CuratorFramework client;
     private final ZooKeeperWriteOptions options;
     private final int requestBudget;
-    private final Set<String> knownToExist = new HashSet<>();
 
     /** The table root: the sink creates it at start; nodes above it are never touched. */
     private final String rootPath;
 
     /** Bounds every wait of this writer, by count and by time without progress. */
     private final WriteRetryBudget retries;
-
-    /**
-     * What the last verification found for paths this writer had not written before: mostly
-     * existing (a job updating a tree it did not create) or mostly missing (a job creating one).
-     * Unknown paths are guessed the same way, so either kind of job needs one round trip per chunk.
-     */
-    private boolean unknownPathsUsuallyExist;
 
     private final int maxInFlight;
     private final WriteListener listener;
@@ -81,6 +73,7 @@ final class ZNodeBatchWriter {
     private final InFlightPaths inFlightPaths = new InFlightPaths();
 
     private final ZNodeOpPlanner planner;
+    private final ZNodeExistenceGuess guess;
     private final VersionConflicts conflicts;
 
     /** Told on the mailbox thread when a chunk is durable, and of skipped conflicts. */
@@ -131,6 +124,7 @@ final class ZNodeBatchWriter {
                         - ZooKeeperLimits.REQUEST_OVERHEAD_RESERVE;
         this.retries = new WriteRetryBudget(client, options);
         this.planner = new ZNodeOpPlanner(options, rootPath);
+        this.guess = new ZNodeExistenceGuess(options.getCreateMode());
         this.conflicts = new VersionConflicts(options, listener);
     }
 
@@ -140,7 +134,7 @@ final class ZNodeBatchWriter {
     }
 
     void markExisting(String path) {
-        remember(path);
+        guess.remember(path);
     }
 
     /** Applies the mutations in order; returns when all are durable in ZooKeeper. */
@@ -180,7 +174,7 @@ final class ZNodeBatchWriter {
                 completeOldest();
             }
             ZooKeeper zk = zooKeeper();
-            List<Op> ops = planner.plan(chunk, this::probablyExists, null, zk.getSessionId()).ops;
+            List<Op> ops = planner.plan(chunk, guess, null, zk.getSessionId()).ops;
             inFlight.addLast(
                     new InFlightChunk(
                             chunk, ops, ZooKeeperAsyncCalls.multi(zk, ops), zk.getSessionId()));
@@ -230,7 +224,7 @@ final class ZNodeBatchWriter {
             List<ZNodeMutation> written = oldest.mutations;
             if (failure == null) {
                 retries.progress();
-                learnWritten(oldest.ops);
+                guess.learnWritten(oldest.ops);
             } else {
                 written = new ArrayList<>(oldest.mutations);
                 sessionId = applyChunk(written, failure);
@@ -268,8 +262,7 @@ final class ZNodeBatchWriter {
                     }
                     ZooKeeper zk = zooKeeper();
                     ZNodeOpPlanner.Plan plan =
-                            planner.plan(
-                                    pending, this::probablyExists, verified, zk.getSessionId());
+                            planner.plan(pending, guess, verified, zk.getSessionId());
                     if (!plan.conflicts.isEmpty()) {
                         for (ZNodeMutation m : plan.conflicts) {
                             resolveConflict(m, pending, done);
@@ -282,46 +275,35 @@ final class ZNodeBatchWriter {
                     try {
                         retries.await(ZooKeeperAsyncCalls.multi(zk, plan.ops));
                         retries.progress();
-                        learnWritten(plan.ops);
+                        guess.learnWritten(plan.ops);
                         return zk.getSessionId();
                     } catch (KeeperException thrown) {
                         e = thrown;
                     }
                 }
-                if (ZooKeeperCalls.isTransient(e.code())) {
-                    retries.backOff(e);
-                    verified = null; // the outcome is unknown: plan again from what we know
-                    outcomeUnknown = true;
-                    e = null;
-                    continue;
-                }
-                String path = e.getPath();
-                ZNodeMutation conditional = conditionalAt(pending, path);
-                switch (e.code()) {
-                    case BADVERSION:
-                    case NONODE:
-                    case NODEEXISTS:
-                        if (conditional != null
-                                && e.code() != KeeperException.Code.NODEEXISTS
-                                && conditionals(pending) == 1) {
-                            resolveConflict(conditional, pending, done);
-                            break;
-                        }
-                        if (++replans > MAX_REPLANS_PER_CHUNK) {
-                            throw new IOException(
-                                    String.format(
-                                            "Writing '%s' failed with %s %d times in a row: the tree keeps changing under the sink.",
-                                            path, e.code(), replans),
-                                    e);
-                        }
-                        verified = existence(pathsToCheck(pending));
-                        learnFrom(pending, verified);
+                TransactionRecovery recovery =
+                        TransactionRecovery.of(e.code(), e.getPath(), pending);
+                switch (recovery.action) {
+                    case RETRY:
+                        retries.backOff(e);
+                        verified = null; // the outcome is unknown: plan again from what we know
+                        outcomeUnknown = true;
                         break;
-                    case NOTEMPTY:
+                    case RESOLVE_CONFLICT:
+                        resolveConflict(recovery.conditional, pending, done);
+                        break;
+                    case VERIFY:
+                        if (++replans > MAX_REPLANS_PER_CHUNK) {
+                            throw WriteErrors.keepsChanging(e.getPath(), e, replans);
+                        }
+                        verified = existence(planner.pathsToVerify(pending));
+                        guess.learnVerified(pending, verified);
+                        break;
+                    case DELETE_SUBTREES:
                         recoverFromNotEmpty(pending, e, done);
                         break;
                     default:
-                        throw fatal(path, e);
+                        throw fatal(e.getPath(), e);
                 }
                 e = null;
             }
@@ -393,35 +375,6 @@ final class ZNodeBatchWriter {
     }
 
     /**
-     * With several conditional mutations in a chunk (a replay, an UPDATE meeting many changes), one
-     * round of {@code exists} lets the planner report every conflict at once, instead of one failed
-     * transaction per conflict.
-     */
-    private static int conditionals(List<ZNodeMutation> pending) {
-        int n = 0;
-        for (ZNodeMutation m : pending) {
-            if (m.isConditional() && ++n > 1) {
-                return n;
-            }
-        }
-        return n;
-    }
-
-    /** The conditional mutation of the chunk at {@code path}, if any. */
-    @Nullable
-    private static ZNodeMutation conditionalAt(List<ZNodeMutation> pending, @Nullable String path) {
-        if (path == null) {
-            return null;
-        }
-        for (ZNodeMutation m : pending) {
-            if (m.isConditional() && m.getPath().equals(path)) {
-                return m;
-            }
-        }
-        return null;
-    }
-
-    /**
      * A conditional mutation cannot succeed as planned: read the node and decide. A write this
      * writer already made (a replay after ConnectionLoss or a restore) is done; anything else is a
      * conflict, which fails or is skipped by {@code 'sink.version-conflict'}. Either way it leaves
@@ -435,7 +388,7 @@ final class ZNodeBatchWriter {
         if (VersionConflicts.alreadyApplied(m, actual.stat, actual.data)) {
             done.add(m);
             if (!m.isDelete()) {
-                remember(m.getPath());
+                guess.remember(m.getPath());
             }
             return;
         }
@@ -452,64 +405,9 @@ final class ZNodeBatchWriter {
                 });
     }
 
-    private void learnWritten(List<Op> ops) {
-        for (Op op : ops) {
-            if (planner.mode().isSequential() && op.getPath().contains("/_c_")) {
-                continue; // a guarded sequential create: its real name has the counter
-            }
-            if (op.getType() == ZooDefs.OpCode.delete) {
-                knownToExist.remove(op.getPath());
-            } else {
-                remember(op.getPath());
-            }
-        }
-    }
-
-    private boolean probablyExists(String path) {
-        if (planner.mode().isEphemeral()) {
-            // Never assumed: another session (another subtask after a rescale, a failed
-            // attempt) may own the node now. A create that meets it is verified and replanned.
-            return false;
-        }
-        return unknownPathsUsuallyExist || knownToExist.contains(path);
-    }
-
     /** Forgets which paths exist: after a session expiry this session's ephemerals are gone. */
     void forgetKnownPaths() {
-        knownToExist.clear();
-    }
-
-    private void learnFrom(List<ZNodeMutation> chunk, Map<String, Stat> verified) {
-        int upserts = 0;
-        int existing = 0;
-        for (ZNodeMutation m : chunk) {
-            if (!m.isDelete()) {
-                upserts++;
-                if (verified.get(m.getPath()) != null) {
-                    existing++;
-                }
-            }
-        }
-        if (upserts > 0) {
-            unknownPathsUsuallyExist = existing * 2 > upserts;
-        }
-    }
-
-    private Collection<String> pathsToCheck(List<ZNodeMutation> chunk) {
-        Set<String> paths = new LinkedHashSet<>();
-        for (ZNodeMutation m : chunk) {
-            paths.add(m.getPath());
-            if (!m.isDelete()) {
-                for (String a = ZNodePaths.parent(m.getPath());
-                        a != null && planner.isAtOrBelowRoot(a);
-                        a = ZNodePaths.parent(a)) {
-                    if (!paths.add(a)) {
-                        break; // its ancestors are in already
-                    }
-                }
-            }
-        }
-        return paths;
+        guess.forgetAll();
     }
 
     /** One pipelined round of {@code exists} calls. */
@@ -576,7 +474,7 @@ final class ZNodeBatchWriter {
                 }
                 client.delete().withVersion(m.getExpectedVersion()).forPath(m.getPath());
                 pending.remove(m);
-                knownToExist.remove(m.getPath());
+                guess.forget(m.getPath());
             } catch (KeeperException.BadVersionException | KeeperException.NoNodeException x) {
                 resolveConflict(m, pending, done); // changed while its children went
             } catch (KeeperException x) {
@@ -598,64 +496,14 @@ final class ZNodeBatchWriter {
         } catch (Exception e) {
             throw new IOException("Deleting the subtree at '" + path + "' failed: " + e, e);
         }
-        knownToExist.remove(path);
+        guess.forget(path);
     }
 
-    private IOException fatal(String path, KeeperException e) {
-        String hint = "";
-        if (e.code() == KeeperException.Code.NOAUTH) {
-            hint =
-                    options.getConnection().hasDigestAuth()
-                            ? " The ACL of the node or its parent does not grant 'auth.digest.user' = '"
-                                    + options.getConnection().getDigestUser()
-                                    + "' this permission."
-                            : " The node or its parent has an ACL; set 'auth.digest.user' and 'auth.digest.password'.";
-            if (!planner.acl().equals(ZooDefs.Ids.OPEN_ACL_UNSAFE)) {
-                hint +=
-                        " Nodes this sink creates get 'sink.acl' = '"
-                                + options.getAcl()
-                                + "': it must grant the table's own identity the permissions"
-                                + " the sink needs (c and w; d for deletes; r for sequential and"
-                                + " conditional writes, which read what they find).";
-            }
-        } else if (e.code() == KeeperException.Code.NOTEMPTY && planner.mode().isEphemeral()) {
-            hint =
-                    String.format(
-                            " 'sink.create-mode' = '%s' replaces a node that another session owns"
-                                    + " (or a persistent node) by this writer's ephemeral node, and"
-                                    + " this node has children, so it cannot become ephemeral.",
-                            options.getCreateMode());
-        } else if (e.code() == KeeperException.Code.NOCHILDRENFOREPHEMERALS) {
-            hint =
-                    " Its parent is an ephemeral node, and ephemeral nodes cannot have children:"
-                            + " keep rows of an ephemeral table as leaves, below persistent parents.";
-        } else if (e.code() == KeeperException.Code.UNIMPLEMENTED
-                && options.getCreateMode().isTtl()) {
-            hint =
-                    String.format(
-                            " 'sink.create-mode' = '%s' creates TTL nodes, which the servers refuse"
-                                    + " unless they run with 'zookeeper.extendedTypesEnabled=true'"
-                                    + " (a Java system property of every server).",
-                            options.getCreateMode());
-        } else if (e.code() == KeeperException.Code.INVALIDACL) {
-            hint = " The server refused 'sink.acl' = '" + options.getAcl() + "'.";
-        }
-        String what = path == null ? "below '" + rootPath + "'" : "znode '" + path + "'";
-        return new IOException(
-                String.format(
-                        "Writing %s failed with ZooKeeper code %s (%d).%s",
-                        what, e.code(), e.code().intValue(), hint),
-                e);
+    private IOException fatal(@Nullable String path, KeeperException e) {
+        return WriteErrors.writing(path, e, options, rootPath);
     }
 
     private ZooKeeper zooKeeper() throws IOException {
         return ZooKeeperCalls.handle(client, options.getConnection());
-    }
-
-    private void remember(String path) {
-        if (knownToExist.size() >= KNOWN_PATHS_CAP) {
-            knownToExist.clear(); // only a hint; a wrong guess costs one re-plan
-        }
-        knownToExist.add(path);
     }
 }
