@@ -110,10 +110,15 @@ public final class ZooKeeperAsyncCalls {
 
     /** A delete of one node at any version. NONODE is an error here: the caller decides. */
     public static CompletableFuture<Void> delete(ZooKeeper zk, String path) {
+        return delete(zk, path, -1);
+    }
+
+    /** A delete of one node at {@code version} (-1: any). NONODE is an error here too. */
+    public static CompletableFuture<Void> delete(ZooKeeper zk, String path, int version) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         zk.delete(
                 path,
-                -1,
+                version,
                 (rc, p, ctx) -> {
                     if (rc == KeeperException.Code.OK.intValue()) {
                         done.complete(null);

@@ -2,6 +2,7 @@ package dev.zkflink.connector.zookeeper.sink;
 
 import dev.zkflink.connector.zookeeper.common.RetryingCalls;
 import dev.zkflink.connector.zookeeper.common.ZNodePaths;
+import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperAsyncCalls;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperAsyncCalls.ZNodeState;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperCalls;
@@ -457,46 +458,67 @@ final class ZNodeBatchWriter {
         if (targets.isEmpty()) {
             throw fatal(failedPath, e); // NOTEMPTY for something the chunk does not delete
         }
+        List<String> subtrees = new ArrayList<>();
         for (ZNodeMutation m : targets) {
             if (!m.isConditional()) {
-                deleteSubtree(m.getPath());
-                pending.remove(m);
-                continue;
-            }
-            ZNodeState actual = read(m.getPath());
-            if (actual.stat == null || actual.stat.getVersion() != m.getExpectedVersion()) {
-                resolveConflict(m, pending, done);
-                continue;
-            }
-            try {
-                for (String child : client.getChildren().forPath(m.getPath())) {
-                    deleteSubtree(ZNodePaths.join(m.getPath(), child));
+                subtrees.add(ZNodePaths.relativize(rootPath, m.getPath()));
+                if (!m.getPath().equals(rootPath)) {
+                    pending.remove(m); // the root is kept, childless: the transaction deletes it
                 }
-                client.delete().withVersion(m.getExpectedVersion()).forPath(m.getPath());
-                pending.remove(m);
                 guess.forget(m.getPath());
-            } catch (KeeperException.BadVersionException | KeeperException.NoNodeException x) {
-                resolveConflict(m, pending, done); // changed while its children went
-            } catch (KeeperException x) {
-                throw fatal(m.getPath(), x);
-            } catch (Exception x) {
-                throw new IOException(
-                        "Deleting the subtree at '" + m.getPath() + "' failed: " + x, x);
+            }
+        }
+        subtreeDeleter().deleteSubtrees(subtrees);
+        for (ZNodeMutation m : targets) {
+            if (m.isConditional()) {
+                deleteConditionally(m, pending, done);
             }
         }
     }
 
-    private void deleteSubtree(String path) throws IOException {
-        try {
-            client.delete().deletingChildrenIfNeeded().forPath(path);
-        } catch (KeeperException.NoNodeException e) {
-            // already gone
-        } catch (KeeperException e) {
-            throw fatal(path, e);
-        } catch (Exception e) {
-            throw new IOException("Deleting the subtree at '" + path + "' failed: " + e, e);
+    /** Deletes the subtree of a conditional delete, or resolves it as a conflict. */
+    private void deleteConditionally(
+            ZNodeMutation m, List<ZNodeMutation> pending, List<ZNodeMutation> done)
+            throws IOException {
+        String path = m.getPath();
+        ZNodeState actual = read(path);
+        if (actual.stat == null || actual.stat.getVersion() != m.getExpectedVersion()) {
+            resolveConflict(m, pending, done);
+            return;
         }
-        guess.forget(path);
+        List<String> children = new ArrayList<>();
+        for (String child : children(path)) {
+            children.add(ZNodePaths.relativize(rootPath, ZNodePaths.join(path, child)));
+        }
+        subtreeDeleter().deleteSubtrees(children);
+        boolean deleted =
+                RetryingCalls.retry(
+                        () -> {
+                            retries.await(
+                                    ZooKeeperAsyncCalls.delete(
+                                            zooKeeper(), path, m.getExpectedVersion()));
+                            retries.progress();
+                            return true;
+                        },
+                        retries,
+                        e -> {
+                            if (e.code() == KeeperException.Code.BADVERSION
+                                    || e.code() == KeeperException.Code.NONODE) {
+                                return false; // changed while its children went
+                            }
+                            throw fatal(path, e);
+                        });
+        if (deleted) {
+            pending.remove(m);
+            guess.forget(path);
+        } else {
+            resolveConflict(m, pending, done);
+        }
+    }
+
+    /** Deletes subtrees as the table's statements do: listed in batches, deepest nodes first. */
+    private SubtreeDeleter subtreeDeleter() {
+        return new SubtreeDeleter(client, options, ZNodeTreeLayout.wholeSubtree(rootPath));
     }
 
     private IOException fatal(@Nullable String path, KeeperException e) {
