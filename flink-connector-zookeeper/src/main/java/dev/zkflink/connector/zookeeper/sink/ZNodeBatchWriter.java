@@ -19,7 +19,6 @@ import javax.annotation.Nullable;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -40,7 +39,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>This class does the I/O; the decisions are pure and tested without a server: {@link
  * ZNodeOpPlanner} turns a chunk into operations, {@link ZNodeExistenceGuess} holds what the writer
  * believes exists, {@link TransactionRecovery} picks what to do about a failed transaction and
- * {@link WriteErrors} says why it cannot be fixed.
+ * {@link WriteErrors} says why it cannot be fixed. The reads it needs to decide are {@link
+ * WriterReads}.
  *
  * <p>Transient errors (ConnectionLoss, OperationTimeout, SessionExpired) are retried with
  * exponential backoff, bounded by {@link WriteRetryBudget}; everything is idempotent, so replaying
@@ -53,7 +53,6 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ZNodeBatchWriter {
     private static final int MAX_REPLANS_PER_CHUNK = 20;
-    private static final int EXISTS_WINDOW = 1000;
 
     private final CuratorFramework client;
     private final ZooKeeperWriteOptions options;
@@ -75,6 +74,7 @@ final class ZNodeBatchWriter {
 
     private final ZNodeOpPlanner planner;
     private final ZNodeExistenceGuess guess;
+    private final WriterReads reads;
     private final VersionConflicts conflicts;
 
     /** Told on the mailbox thread when a chunk is durable, and of skipped conflicts. */
@@ -126,6 +126,7 @@ final class ZNodeBatchWriter {
         this.retries = new WriteRetryBudget(client, options);
         this.planner = new ZNodeOpPlanner(options, rootPath);
         this.guess = new ZNodeExistenceGuess(options.getCreateMode());
+        this.reads = new WriterReads(client, options, rootPath, retries);
         this.conflicts = new VersionConflicts(options, listener);
     }
 
@@ -297,7 +298,7 @@ final class ZNodeBatchWriter {
                         if (++replans > MAX_REPLANS_PER_CHUNK) {
                             throw WriteErrors.keepsChanging(e.getPath(), e, replans);
                         }
-                        verified = existence(planner.pathsToVerify(pending));
+                        verified = reads.existence(planner.pathsToVerify(pending));
                         guess.learnVerified(pending, verified);
                         break;
                     case DELETE_SUBTREES:
@@ -330,8 +331,9 @@ final class ZNodeBatchWriter {
             String parent = ZNodePaths.parent(m.getPath());
             List<String> children = childrenOf.get(parent);
             if (children == null) {
-                sync(parent); // the lost create may be on the leader and not yet on our server
-                children = children(parent);
+                reads.sync(
+                        parent); // the lost create may be on the leader and not yet on our server
+                children = reads.children(parent);
                 childrenOf.put(parent, children);
             }
             String prefix = ZNodeOpPlanner.guardPrefix(m.getSequenceGuard());
@@ -352,27 +354,8 @@ final class ZNodeBatchWriter {
      * restored-from session is not this row's node, since it goes with its session.
      */
     private boolean ownedBy(String path, long session) throws IOException {
-        ZNodeState state = read(path);
+        ZNodeState state = reads.read(path);
         return state.stat != null && state.stat.getEphemeralOwner() == session;
-    }
-
-    private void sync(String path) throws IOException {
-        RetryingCalls.retry(
-                () -> retries.await(ZooKeeperAsyncCalls.sync(zooKeeper(), path)),
-                retries,
-                e -> {
-                    throw fatal(path, e);
-                });
-    }
-
-    private List<String> children(String path) throws IOException {
-        // No progress(): a read inside a retry loop must not refill the write budget.
-        return RetryingCalls.retry(
-                () -> retries.await(ZooKeeperAsyncCalls.children(zooKeeper(), path)),
-                retries,
-                e -> {
-                    throw fatal(path, e);
-                });
     }
 
     /**
@@ -384,7 +367,7 @@ final class ZNodeBatchWriter {
     private void resolveConflict(
             ZNodeMutation m, List<ZNodeMutation> pending, List<ZNodeMutation> done)
             throws IOException {
-        ZNodeState actual = read(m.getPath());
+        ZNodeState actual = reads.read(m.getPath());
         pending.remove(m);
         if (VersionConflicts.alreadyApplied(m, actual.stat, actual.data)) {
             done.add(m);
@@ -396,46 +379,9 @@ final class ZNodeBatchWriter {
         conflicts.onConflict(m, actual.stat); // throws under 'fail'
     }
 
-    private ZNodeState read(String path) throws IOException {
-        // A read: the write budget is not refilled.
-        return RetryingCalls.retry(
-                () -> retries.await(ZooKeeperAsyncCalls.getData(zooKeeper(), path)),
-                retries,
-                e -> {
-                    throw fatal(path, e);
-                });
-    }
-
     /** Forgets which paths exist: after a session expiry this session's ephemerals are gone. */
     void forgetKnownPaths() {
         guess.forgetAll();
-    }
-
-    /** One pipelined round of {@code exists} calls. */
-    private Map<String, Stat> existence(Collection<String> paths) throws IOException {
-        List<String> list = new ArrayList<>(paths);
-        return RetryingCalls.retry(
-                () -> {
-                    Map<String, Stat> result = new HashMap<>();
-                    for (int start = 0; start < list.size(); start += EXISTS_WINDOW) {
-                        ZooKeeper zk = zooKeeper();
-                        List<String> window =
-                                list.subList(start, Math.min(list.size(), start + EXISTS_WINDOW));
-                        List<CompletableFuture<Stat>> futures = new ArrayList<>(window.size());
-                        for (String p : window) {
-                            futures.add(ZooKeeperAsyncCalls.exists(zk, p));
-                        }
-                        for (int i = 0; i < window.size(); i++) {
-                            result.put(window.get(i), retries.await(futures.get(i)));
-                        }
-                    }
-                    retries.progress();
-                    return result;
-                },
-                retries,
-                e -> {
-                    throw fatal(e.getPath(), e);
-                });
     }
 
     /**
@@ -481,13 +427,13 @@ final class ZNodeBatchWriter {
             ZNodeMutation m, List<ZNodeMutation> pending, List<ZNodeMutation> done)
             throws IOException {
         String path = m.getPath();
-        ZNodeState actual = read(path);
+        ZNodeState actual = reads.read(path);
         if (actual.stat == null || actual.stat.getVersion() != m.getExpectedVersion()) {
             resolveConflict(m, pending, done);
             return;
         }
         List<String> children = new ArrayList<>();
-        for (String child : children(path)) {
+        for (String child : reads.children(path)) {
             children.add(ZNodePaths.relativize(rootPath, ZNodePaths.join(path, child)));
         }
         subtreeDeleter().deleteSubtrees(children);
