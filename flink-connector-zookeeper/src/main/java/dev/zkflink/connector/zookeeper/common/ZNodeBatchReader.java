@@ -139,48 +139,68 @@ public final class ZNodeBatchReader {
 
     private List<OpResult> round(List<Op> ops, ZooKeeperWakeUp wake) throws IOException {
         wake.check();
-        List<Op> candidates = ops;
-        long[] sizes = null;
-        int planned = -1;
-        int failures = 0;
-        while (true) {
-            try {
-                if (failures > 0) {
-                    wake.sleep(backoff(failures));
-                    awaitConnection(wake);
-                    sizes = plannedSizes(candidates, wake);
-                }
-                List<List<Op>> requests = budget.plan(candidates, sizes);
-                planned = 0;
-                for (List<Op> request : requests) {
-                    planned += request.size();
-                }
-                List<OpResult> results = pipelined(requests, wake);
-                budget.observe(candidates, results);
-                return results;
-            } catch (KeeperException e) {
-                if (!ZooKeeperCalls.isTransient(e.code())) {
+        Round round = new Round(ops, wake);
+        return RetryingCalls.retry(
+                round::attempt,
+                round::backOff,
+                e -> {
                     throw new IOException(
                             "Reading znodes under '"
-                                    + candidates.get(0).getPath()
+                                    + round.candidates.get(0).getPath()
                                     + "' failed: "
                                     + e,
                             e);
-                }
-                if (planned > 0) {
-                    candidates = candidates.subList(0, planned); // retried with their real sizes
-                }
-                if (++failures > maxRetries) {
-                    throw giveUp(failures - 1, candidates, sizes, e);
-                }
-                LOG.warn(
-                        "Read of {} znodes under '{}' hit {} (attempt {} of {}); retrying.",
-                        candidates.size(),
-                        candidates.get(0).getPath(),
-                        e.code(),
-                        failures,
-                        maxRetries + 1);
+                });
+    }
+
+    /** One round's attempts: what is read, and what was learnt from the failed attempts. */
+    private final class Round {
+        private final ZooKeeperWakeUp wake;
+        private final RetryBudget retries =
+                new RetryBudget(
+                        maxRetries,
+                        RetryBudget.NO_TIME_LIMIT_NANOS,
+                        options.getRetryBaseSleep().toMillis(),
+                        options.getRetryMaxSleep().toMillis());
+        private List<Op> candidates;
+        private long[] sizes;
+        private int planned = -1;
+
+        Round(List<Op> ops, ZooKeeperWakeUp wake) {
+            this.candidates = ops;
+            this.wake = wake;
+        }
+
+        List<OpResult> attempt() throws IOException, KeeperException {
+            if (retries.failures() > 0) {
+                awaitConnection(wake);
+                sizes = plannedSizes(candidates, wake);
             }
+            List<List<Op>> requests = budget.plan(candidates, sizes);
+            planned = 0;
+            for (List<Op> request : requests) {
+                planned += request.size();
+            }
+            List<OpResult> results = pipelined(requests, wake);
+            budget.observe(candidates, results);
+            return results;
+        }
+
+        void backOff(KeeperException e) throws IOException {
+            if (planned > 0) {
+                candidates = candidates.subList(0, planned); // retried with their real sizes
+            }
+            if (!retries.failed()) {
+                throw giveUp(retries.failures() - 1, candidates, sizes, e);
+            }
+            LOG.warn(
+                    "Read of {} znodes under '{}' hit {} (attempt {} of {}); retrying.",
+                    candidates.size(),
+                    candidates.get(0).getPath(),
+                    e.code(),
+                    retries.failures(),
+                    maxRetries + 1);
+            wake.sleep(retries.backoffMillis());
         }
     }
 
@@ -211,7 +231,7 @@ public final class ZNodeBatchReader {
         ZooKeeper zk = zooKeeper();
         List<CompletableFuture<Stat>> futures = new ArrayList<>(ops.size());
         for (Op op : ops) {
-            futures.add(existsAsync(zk, op.getPath()));
+            futures.add(ZooKeeperAsyncCalls.exists(zk, op.getPath()));
         }
         long[] sizes = new long[ops.size()];
         for (int i = 0; i < ops.size(); i++) {
@@ -298,13 +318,6 @@ public final class ZNodeBatchReader {
         }
     }
 
-    private long backoff(int attempt) {
-        return ZooKeeperCalls.backoffMillis(
-                options.getRetryBaseSleep().toMillis(),
-                options.getRetryMaxSleep().toMillis(),
-                attempt);
-    }
-
     private ZooKeeper zooKeeper() throws IOException {
         return ZooKeeperCalls.handle(client, options);
     }
@@ -324,25 +337,6 @@ public final class ZNodeBatchReader {
                                         KeeperException.Code.get(rc),
                                         "multi-read requests",
                                         ops.get(0).getPath()));
-                    }
-                },
-                null);
-        return f;
-    }
-
-    private static CompletableFuture<Stat> existsAsync(ZooKeeper zk, String path) {
-        CompletableFuture<Stat> f = new CompletableFuture<>();
-        zk.exists(
-                path,
-                false,
-                (rc, p, ctx, stat) -> {
-                    if (rc == KeeperException.Code.OK.intValue()) {
-                        f.complete(stat);
-                    } else if (rc == KeeperException.Code.NONODE.intValue()) {
-                        f.complete(null);
-                    } else {
-                        f.completeExceptionally(
-                                KeeperException.create(KeeperException.Code.get(rc), p));
                     }
                 },
                 null);

@@ -1,19 +1,18 @@
 package dev.zkflink.connector.zookeeper.sink;
 
+import dev.zkflink.connector.zookeeper.common.RetryingCalls;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperAsyncCalls;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperCalls;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
-import org.apache.zookeeper.OpResult;
-
-import javax.annotation.Nullable;
+import org.apache.zookeeper.ZooKeeper;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Deletes znodes strictly in the order they are added, in {@code multi()} transactions of at most
@@ -91,25 +90,28 @@ final class OrderedDeletes {
             ops.add(Op.delete(p, -1));
         }
         retries.progress();
-        while (true) {
-            try {
-                retries.await(multiAsync(ops));
-                retries.progress();
-                for (boolean row : rows) {
-                    rowsDeleted += row ? 1 : 0;
-                }
-                break;
-            } catch (KeeperException e) {
-                if (ZooKeeperCalls.isTransient(e.code())) {
-                    retries.backOff(e);
-                } else if (e.code() == KeeperException.Code.NONODE
-                        || e.code() == KeeperException.Code.NOTEMPTY) {
-                    oneByOne();
-                    break;
-                } else {
-                    throw DeleteErrors.deleting(e.getPath(), e.code(), options.getConnection());
-                }
+        boolean applied =
+                RetryingCalls.retry(
+                        () -> {
+                            retries.await(ZooKeeperAsyncCalls.multi(zooKeeper(), ops));
+                            return true;
+                        },
+                        retries,
+                        e -> {
+                            if (e.code() == KeeperException.Code.NONODE
+                                    || e.code() == KeeperException.Code.NOTEMPTY) {
+                                return false;
+                            }
+                            throw DeleteErrors.deleting(
+                                    failedPathOrFirst(ops, e), e.code(), options.getConnection());
+                        });
+        if (applied) {
+            retries.progress();
+            for (boolean row : rows) {
+                rowsDeleted += row ? 1 : 0;
             }
+        } else {
+            oneByOne();
         }
         paths.clear();
         depths.clear();
@@ -121,35 +123,38 @@ final class OrderedDeletes {
         for (int i = 0; i < paths.size(); i++) {
             String path = paths.get(i);
             int regrowths = 0;
-            while (true) {
-                try {
-                    retries.await(deleteAsync(path));
+            while (!deleteOne(path)) {
+                if (++regrowths > MAX_REGROWTHS) {
+                    throw new IOException(
+                            String.format(
+                                    "Deleting znode '%s' failed with NOTEMPTY %d times in a"
+                                            + " row: other clients keep creating nodes below it.",
+                                    path, regrowths));
+                }
+                rowsDeleted += childrenDeleter.deleteChildren(path, depths.get(i));
+            }
+            rowsDeleted += rows.get(i) ? 1 : 0;
+        }
+    }
+
+    /** Deletes one node; false if it has children. A node gone already counts as deleted. */
+    private boolean deleteOne(String path) throws IOException {
+        return RetryingCalls.retry(
+                () -> {
+                    retries.await(ZooKeeperAsyncCalls.delete(zooKeeper(), path));
                     retries.progress();
-                } catch (KeeperException e) {
-                    if (ZooKeeperCalls.isTransient(e.code())) {
-                        retries.backOff(e);
-                        continue;
-                    }
+                    return true;
+                },
+                retries,
+                e -> {
                     if (e.code() == KeeperException.Code.NOTEMPTY) {
-                        if (++regrowths > MAX_REGROWTHS) {
-                            throw new IOException(
-                                    String.format(
-                                            "Deleting znode '%s' failed with NOTEMPTY %d times in a"
-                                                    + " row: other clients keep creating nodes below it.",
-                                            path, regrowths));
-                        }
-                        rowsDeleted += childrenDeleter.deleteChildren(path, depths.get(i));
-                        continue;
+                        return false;
                     }
                     if (e.code() != KeeperException.Code.NONODE) {
                         throw DeleteErrors.deleting(path, e.code(), options.getConnection());
                     }
-                    // NONODE: listed as existing and gone now; counted as deleted.
-                }
-                rowsDeleted += rows.get(i) ? 1 : 0;
-                break;
-            }
-        }
+                    return true; // listed as existing and gone now; counted as deleted
+                });
     }
 
     /** Upper bound of what one delete adds to a multi request: header, path and version. */
@@ -157,59 +162,12 @@ final class OrderedDeletes {
         return 32 + 3L * path.length();
     }
 
-    private CompletableFuture<Void> multiAsync(List<Op> ops) throws IOException {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        ZooKeeperCalls.handle(client, options.getConnection())
-                .multi(
-                        ops,
-                        (rc, ignored, ctx, results) -> {
-                            if (rc == KeeperException.Code.OK.intValue()) {
-                                done.complete(null);
-                            } else {
-                                done.completeExceptionally(
-                                        KeeperException.create(
-                                                KeeperException.Code.get(rc),
-                                                failedPath(ops, results)));
-                            }
-                        },
-                        null);
-        return done;
+    /** The failed op's path; the first op's when the results do not name one. */
+    private static String failedPathOrFirst(List<Op> ops, KeeperException e) {
+        return e.getPath() != null ? e.getPath() : ops.get(0).getPath();
     }
 
-    private CompletableFuture<Void> deleteAsync(String path) throws IOException {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        ZooKeeperCalls.handle(client, options.getConnection())
-                .delete(
-                        path,
-                        -1,
-                        (rc, p, ctx) -> {
-                            if (rc == KeeperException.Code.OK.intValue()) {
-                                done.complete(null);
-                            } else {
-                                done.completeExceptionally(
-                                        KeeperException.create(KeeperException.Code.get(rc), p));
-                            }
-                        },
-                        null);
-        return done;
-    }
-
-    /** The path of the op that failed; the others report OK or RUNTIMEINCONSISTENCY. */
-    @Nullable
-    private static String failedPath(List<Op> ops, @Nullable List<OpResult> results) {
-        if (results == null) {
-            return ops.get(0).getPath();
-        }
-        for (int i = 0; i < results.size() && i < ops.size(); i++) {
-            OpResult r = results.get(i);
-            if (r instanceof OpResult.ErrorResult) {
-                int err = ((OpResult.ErrorResult) r).getErr();
-                if (err != KeeperException.Code.OK.intValue()
-                        && err != KeeperException.Code.RUNTIMEINCONSISTENCY.intValue()) {
-                    return ops.get(i).getPath();
-                }
-            }
-        }
-        return ops.get(0).getPath();
+    private ZooKeeper zooKeeper() throws IOException {
+        return ZooKeeperCalls.handle(client, options.getConnection());
     }
 }

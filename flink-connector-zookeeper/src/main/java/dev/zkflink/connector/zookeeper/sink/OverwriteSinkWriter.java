@@ -1,5 +1,6 @@
 package dev.zkflink.connector.zookeeper.sink;
 
+import dev.zkflink.connector.zookeeper.common.ZooKeeperAsyncCalls;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperCalls;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientLease;
 
@@ -104,20 +105,9 @@ final class OverwriteSinkWriter<IN> implements SinkWriter<IN> {
     }
 
     private void syncWithLeader(String path) throws IOException {
-        CompletableFuture<Void> synced = new CompletableFuture<>();
-        ZooKeeperCalls.handle(sweepLease.client(), options.getConnection())
-                .sync(
-                        path,
-                        (rc, p, ctx) -> {
-                            if (rc == KeeperException.Code.OK.intValue()
-                                    || rc == KeeperException.Code.NONODE.intValue()) {
-                                synced.complete(null);
-                            } else {
-                                synced.completeExceptionally(
-                                        KeeperException.create(KeeperException.Code.get(rc), p));
-                            }
-                        },
-                        null);
+        CompletableFuture<Void> synced =
+                ZooKeeperAsyncCalls.sync(
+                        ZooKeeperCalls.handle(sweepLease.client(), options.getConnection()), path);
         try {
             ZooKeeperCalls.await(synced, options.getConnection());
         } catch (KeeperException e) {

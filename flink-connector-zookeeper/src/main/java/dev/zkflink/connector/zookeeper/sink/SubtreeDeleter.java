@@ -4,6 +4,7 @@ import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
 import dev.zkflink.connector.zookeeper.common.ZNodeChildren;
 import dev.zkflink.connector.zookeeper.common.ZNodePaths;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperAsyncCalls;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperWakeUp;
 
@@ -186,8 +187,7 @@ public final class SubtreeDeleter {
                             c.delete,
                             ((OpResult.GetChildrenResult) result).getChildren());
                 }
-                KeeperException.Code code =
-                        KeeperException.Code.get(((OpResult.ErrorResult) result).getErr());
+                KeeperException.Code code = ZooKeeperAsyncCalls.errorOf(result);
                 if (code != KeeperException.Code.NONODE) { // gone already: nothing to delete
                     throw DeleteErrors.listing(
                             layout.absolute(c.path), code, options.getConnection());

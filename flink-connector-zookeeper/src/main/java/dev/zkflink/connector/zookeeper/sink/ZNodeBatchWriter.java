@@ -1,14 +1,16 @@
 package dev.zkflink.connector.zookeeper.sink;
 
+import dev.zkflink.connector.zookeeper.common.RetryingCalls;
 import dev.zkflink.connector.zookeeper.common.ZNodePaths;
+import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperAsyncCalls;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperAsyncCalls.ZNodeState;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperCalls;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
-import org.apache.zookeeper.OpResult;
-import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 
@@ -17,14 +19,10 @@ import javax.annotation.Nullable;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -38,6 +36,12 @@ import java.util.concurrent.CompletableFuture;
  * empty persistent nodes, a missing node on delete counts as deleted, and a delete of a node with
  * children deletes its subtree.
  *
+ * <p>This class does the I/O; the decisions are pure and tested without a server: {@link
+ * ZNodeOpPlanner} turns a chunk into operations, {@link ZNodeExistenceGuess} holds what the writer
+ * believes exists, {@link TransactionRecovery} picks what to do about a failed transaction and
+ * {@link WriteErrors} says why it cannot be fixed. The reads it needs to decide are {@link
+ * WriterReads}.
+ *
  * <p>Transient errors (ConnectionLoss, OperationTimeout, SessionExpired) are retried with
  * exponential backoff, bounded by {@link WriteRetryBudget}; everything is idempotent, so replaying
  * a transaction whose outcome was unknown is safe. Anything else fails with the path and code.
@@ -48,27 +52,17 @@ import java.util.concurrent.CompletableFuture;
  * InFlightPaths} keeps back any transaction whose order against one in flight would matter.
  */
 final class ZNodeBatchWriter {
-    private static final int KNOWN_PATHS_CAP = 200_000;
     private static final int MAX_REPLANS_PER_CHUNK = 20;
-    private static final int EXISTS_WINDOW = 1000;
 
     private final CuratorFramework client;
     private final ZooKeeperWriteOptions options;
     private final int requestBudget;
-    private final Set<String> knownToExist = new HashSet<>();
 
     /** The table root: the sink creates it at start; nodes above it are never touched. */
     private final String rootPath;
 
     /** Bounds every wait of this writer, by count and by time without progress. */
     private final WriteRetryBudget retries;
-
-    /**
-     * What the last verification found for paths this writer had not written before: mostly
-     * existing (a job updating a tree it did not create) or mostly missing (a job creating one).
-     * Unknown paths are guessed the same way, so either kind of job needs one round trip per chunk.
-     */
-    private boolean unknownPathsUsuallyExist;
 
     private final int maxInFlight;
     private final WriteListener listener;
@@ -79,6 +73,8 @@ final class ZNodeBatchWriter {
     private final InFlightPaths inFlightPaths = new InFlightPaths();
 
     private final ZNodeOpPlanner planner;
+    private final ZNodeExistenceGuess guess;
+    private final WriterReads reads;
     private final VersionConflicts conflicts;
 
     /** Told on the mailbox thread when a chunk is durable, and of skipped conflicts. */
@@ -129,6 +125,8 @@ final class ZNodeBatchWriter {
                         - ZooKeeperLimits.REQUEST_OVERHEAD_RESERVE;
         this.retries = new WriteRetryBudget(client, options);
         this.planner = new ZNodeOpPlanner(options, rootPath);
+        this.guess = new ZNodeExistenceGuess(options.getCreateMode());
+        this.reads = new WriterReads(client, options, rootPath, retries);
         this.conflicts = new VersionConflicts(options, listener);
     }
 
@@ -138,7 +136,7 @@ final class ZNodeBatchWriter {
     }
 
     void markExisting(String path) {
-        remember(path);
+        guess.remember(path);
     }
 
     /** Applies the mutations in order; returns when all are durable in ZooKeeper. */
@@ -178,8 +176,10 @@ final class ZNodeBatchWriter {
                 completeOldest();
             }
             ZooKeeper zk = zooKeeper();
-            List<Op> ops = planner.plan(chunk, this::probablyExists, null, zk.getSessionId()).ops;
-            inFlight.addLast(new InFlightChunk(chunk, ops, multiAsync(zk, ops), zk.getSessionId()));
+            List<Op> ops = planner.plan(chunk, guess, null, zk.getSessionId()).ops;
+            inFlight.addLast(
+                    new InFlightChunk(
+                            chunk, ops, ZooKeeperAsyncCalls.multi(zk, ops), zk.getSessionId()));
             inFlightPaths.add(chunk);
             while (inFlight.size() >= maxInFlight) {
                 completeOldest();
@@ -226,7 +226,7 @@ final class ZNodeBatchWriter {
             List<ZNodeMutation> written = oldest.mutations;
             if (failure == null) {
                 retries.progress();
-                learnWritten(oldest.ops);
+                guess.learnWritten(oldest.ops);
             } else {
                 written = new ArrayList<>(oldest.mutations);
                 sessionId = applyChunk(written, failure);
@@ -264,8 +264,7 @@ final class ZNodeBatchWriter {
                     }
                     ZooKeeper zk = zooKeeper();
                     ZNodeOpPlanner.Plan plan =
-                            planner.plan(
-                                    pending, this::probablyExists, verified, zk.getSessionId());
+                            planner.plan(pending, guess, verified, zk.getSessionId());
                     if (!plan.conflicts.isEmpty()) {
                         for (ZNodeMutation m : plan.conflicts) {
                             resolveConflict(m, pending, done);
@@ -276,48 +275,37 @@ final class ZNodeBatchWriter {
                         return zk.getSessionId();
                     }
                     try {
-                        retries.await(multiAsync(zk, plan.ops));
+                        retries.await(ZooKeeperAsyncCalls.multi(zk, plan.ops));
                         retries.progress();
-                        learnWritten(plan.ops);
+                        guess.learnWritten(plan.ops);
                         return zk.getSessionId();
                     } catch (KeeperException thrown) {
                         e = thrown;
                     }
                 }
-                if (ZooKeeperCalls.isTransient(e.code())) {
-                    retries.backOff(e);
-                    verified = null; // the outcome is unknown: plan again from what we know
-                    outcomeUnknown = true;
-                    e = null;
-                    continue;
-                }
-                String path = e.getPath();
-                ZNodeMutation conditional = conditionalAt(pending, path);
-                switch (e.code()) {
-                    case BADVERSION:
-                    case NONODE:
-                    case NODEEXISTS:
-                        if (conditional != null
-                                && e.code() != KeeperException.Code.NODEEXISTS
-                                && conditionals(pending) == 1) {
-                            resolveConflict(conditional, pending, done);
-                            break;
-                        }
-                        if (++replans > MAX_REPLANS_PER_CHUNK) {
-                            throw new IOException(
-                                    String.format(
-                                            "Writing '%s' failed with %s %d times in a row: the tree keeps changing under the sink.",
-                                            path, e.code(), replans),
-                                    e);
-                        }
-                        verified = existence(pathsToCheck(pending));
-                        learnFrom(pending, verified);
+                TransactionRecovery recovery =
+                        TransactionRecovery.of(e.code(), e.getPath(), pending);
+                switch (recovery.action) {
+                    case RETRY:
+                        retries.backOff(e);
+                        verified = null; // the outcome is unknown: plan again from what we know
+                        outcomeUnknown = true;
                         break;
-                    case NOTEMPTY:
+                    case RESOLVE_CONFLICT:
+                        resolveConflict(recovery.conditional, pending, done);
+                        break;
+                    case VERIFY:
+                        if (++replans > MAX_REPLANS_PER_CHUNK) {
+                            throw WriteErrors.keepsChanging(e.getPath(), e, replans);
+                        }
+                        verified = reads.existence(planner.pathsToVerify(pending));
+                        guess.learnVerified(pending, verified);
+                        break;
+                    case DELETE_SUBTREES:
                         recoverFromNotEmpty(pending, e, done);
                         break;
                     default:
-                        throw fatal(path, e);
+                        throw fatal(e.getPath(), e);
                 }
                 e = null;
             }
@@ -343,8 +331,9 @@ final class ZNodeBatchWriter {
             String parent = ZNodePaths.parent(m.getPath());
             List<String> children = childrenOf.get(parent);
             if (children == null) {
-                sync(parent); // the lost create may be on the leader and not yet on our server
-                children = children(parent);
+                reads.sync(
+                        parent); // the lost create may be on the leader and not yet on our server
+                children = reads.children(parent);
                 childrenOf.put(parent, children);
             }
             String prefix = ZNodeOpPlanner.guardPrefix(m.getSequenceGuard());
@@ -365,97 +354,8 @@ final class ZNodeBatchWriter {
      * restored-from session is not this row's node, since it goes with its session.
      */
     private boolean ownedBy(String path, long session) throws IOException {
-        ZNodeState state = read(path);
+        ZNodeState state = reads.read(path);
         return state.stat != null && state.stat.getEphemeralOwner() == session;
-    }
-
-    private void sync(String path) throws IOException {
-        while (true) {
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            zooKeeper()
-                    .sync(
-                            path,
-                            (rc, p, ctx) -> {
-                                if (rc == KeeperException.Code.OK.intValue()
-                                        || rc == KeeperException.Code.NONODE.intValue()) {
-                                    f.complete(null);
-                                } else {
-                                    f.completeExceptionally(
-                                            KeeperException.create(
-                                                    KeeperException.Code.get(rc), p));
-                                }
-                            },
-                            null);
-            try {
-                retries.await(f);
-                return;
-            } catch (KeeperException e) {
-                if (!ZooKeeperCalls.isTransient(e.code())) {
-                    throw fatal(path, e);
-                }
-                retries.backOff(e);
-            }
-        }
-    }
-
-    private List<String> children(String path) throws IOException {
-        while (true) {
-            CompletableFuture<List<String>> f = new CompletableFuture<>();
-            zooKeeper()
-                    .getChildren(
-                            path,
-                            false,
-                            (rc, p, ctx, children) -> {
-                                if (rc == KeeperException.Code.OK.intValue()) {
-                                    f.complete(children);
-                                } else if (rc == KeeperException.Code.NONODE.intValue()) {
-                                    f.complete(java.util.Collections.emptyList());
-                                } else {
-                                    f.completeExceptionally(
-                                            KeeperException.create(
-                                                    KeeperException.Code.get(rc), p));
-                                }
-                            },
-                            null);
-            try {
-                // No progress(): a read inside a retry loop must not refill the write budget.
-                return retries.await(f);
-            } catch (KeeperException e) {
-                if (!ZooKeeperCalls.isTransient(e.code())) {
-                    throw fatal(path, e);
-                }
-                retries.backOff(e);
-            }
-        }
-    }
-
-    /**
-     * With several conditional mutations in a chunk (a replay, an UPDATE meeting many changes), one
-     * round of {@code exists} lets the planner report every conflict at once, instead of one failed
-     * transaction per conflict.
-     */
-    private static int conditionals(List<ZNodeMutation> pending) {
-        int n = 0;
-        for (ZNodeMutation m : pending) {
-            if (m.isConditional() && ++n > 1) {
-                return n;
-            }
-        }
-        return n;
-    }
-
-    /** The conditional mutation of the chunk at {@code path}, if any. */
-    @Nullable
-    private static ZNodeMutation conditionalAt(List<ZNodeMutation> pending, @Nullable String path) {
-        if (path == null) {
-            return null;
-        }
-        for (ZNodeMutation m : pending) {
-            if (m.isConditional() && m.getPath().equals(path)) {
-                return m;
-            }
-        }
-        return null;
     }
 
     /**
@@ -467,187 +367,21 @@ final class ZNodeBatchWriter {
     private void resolveConflict(
             ZNodeMutation m, List<ZNodeMutation> pending, List<ZNodeMutation> done)
             throws IOException {
-        ZNodeState actual = read(m.getPath());
+        ZNodeState actual = reads.read(m.getPath());
         pending.remove(m);
         if (VersionConflicts.alreadyApplied(m, actual.stat, actual.data)) {
             done.add(m);
             if (!m.isDelete()) {
-                remember(m.getPath());
+                guess.remember(m.getPath());
             }
             return;
         }
         conflicts.onConflict(m, actual.stat); // throws under 'fail'
     }
 
-    /** A node's data and stat, or a null stat for a missing node. */
-    private static final class ZNodeState {
-        @Nullable final Stat stat;
-        @Nullable final byte[] data;
-
-        ZNodeState(@Nullable Stat stat, @Nullable byte[] data) {
-            this.stat = stat;
-            this.data = data;
-        }
-    }
-
-    private ZNodeState read(String path) throws IOException {
-        while (true) {
-            CompletableFuture<ZNodeState> f = new CompletableFuture<>();
-            zooKeeper()
-                    .getData(
-                            path,
-                            false,
-                            (rc, p, ctx, data, stat) -> {
-                                if (rc == KeeperException.Code.OK.intValue()) {
-                                    f.complete(new ZNodeState(stat, data));
-                                } else if (rc == KeeperException.Code.NONODE.intValue()) {
-                                    f.complete(new ZNodeState(null, null));
-                                } else {
-                                    f.completeExceptionally(
-                                            KeeperException.create(
-                                                    KeeperException.Code.get(rc), p));
-                                }
-                            },
-                            null);
-            try {
-                return retries.await(f); // a read: the write budget is not refilled
-            } catch (KeeperException e) {
-                if (!ZooKeeperCalls.isTransient(e.code())) {
-                    throw fatal(path, e);
-                }
-                retries.backOff(e);
-            }
-        }
-    }
-
-    private void learnWritten(List<Op> ops) {
-        for (Op op : ops) {
-            if (planner.mode().isSequential() && op.getPath().contains("/_c_")) {
-                continue; // a guarded sequential create: its real name has the counter
-            }
-            if (op.getType() == ZooDefs.OpCode.delete) {
-                knownToExist.remove(op.getPath());
-            } else {
-                remember(op.getPath());
-            }
-        }
-    }
-
-    /**
-     * Sends one transaction. The answer is awaited with the retry budget's bound, never the
-     * client's own read timeout. A failure names the path of the first failed operation.
-     */
-    private static CompletableFuture<Void> multiAsync(ZooKeeper zk, List<Op> ops) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        if (ops.isEmpty()) {
-            done.complete(null);
-            return done;
-        }
-        zk.multi(
-                ops,
-                (rc, ignored, ctx, results) -> {
-                    if (rc == KeeperException.Code.OK.intValue()) {
-                        done.complete(null);
-                    } else {
-                        done.completeExceptionally(
-                                KeeperException.create(
-                                        KeeperException.Code.get(rc), failedPath(ops, results)));
-                    }
-                },
-                null);
-        return done;
-    }
-
-    private boolean probablyExists(String path) {
-        if (planner.mode().isEphemeral()) {
-            // Never assumed: another session (another subtask after a rescale, a failed
-            // attempt) may own the node now. A create that meets it is verified and replanned.
-            return false;
-        }
-        return unknownPathsUsuallyExist || knownToExist.contains(path);
-    }
-
     /** Forgets which paths exist: after a session expiry this session's ephemerals are gone. */
     void forgetKnownPaths() {
-        knownToExist.clear();
-    }
-
-    private void learnFrom(List<ZNodeMutation> chunk, Map<String, Stat> verified) {
-        int upserts = 0;
-        int existing = 0;
-        for (ZNodeMutation m : chunk) {
-            if (!m.isDelete()) {
-                upserts++;
-                if (verified.get(m.getPath()) != null) {
-                    existing++;
-                }
-            }
-        }
-        if (upserts > 0) {
-            unknownPathsUsuallyExist = existing * 2 > upserts;
-        }
-    }
-
-    private Collection<String> pathsToCheck(List<ZNodeMutation> chunk) {
-        Set<String> paths = new LinkedHashSet<>();
-        for (ZNodeMutation m : chunk) {
-            paths.add(m.getPath());
-            if (!m.isDelete()) {
-                for (String a = ZNodePaths.parent(m.getPath());
-                        a != null && planner.isAtOrBelowRoot(a);
-                        a = ZNodePaths.parent(a)) {
-                    if (!paths.add(a)) {
-                        break; // its ancestors are in already
-                    }
-                }
-            }
-        }
-        return paths;
-    }
-
-    /** One pipelined round of {@code exists} calls. */
-    private Map<String, Stat> existence(Collection<String> paths) throws IOException {
-        while (true) {
-            try {
-                Map<String, Stat> result = new HashMap<>();
-                List<String> list = new ArrayList<>(paths);
-                for (int start = 0; start < list.size(); start += EXISTS_WINDOW) {
-                    ZooKeeper zk = zooKeeper();
-                    List<CompletableFuture<Stat>> futures = new ArrayList<>();
-                    List<String> window =
-                            list.subList(start, Math.min(list.size(), start + EXISTS_WINDOW));
-                    for (String p : window) {
-                        CompletableFuture<Stat> f = new CompletableFuture<>();
-                        zk.exists(
-                                p,
-                                false,
-                                (rc, path, ctx, stat) -> {
-                                    if (rc == KeeperException.Code.OK.intValue()) {
-                                        f.complete(stat);
-                                    } else if (rc == KeeperException.Code.NONODE.intValue()) {
-                                        f.complete(null);
-                                    } else {
-                                        f.completeExceptionally(
-                                                KeeperException.create(
-                                                        KeeperException.Code.get(rc), path));
-                                    }
-                                },
-                                null);
-                        futures.add(f);
-                    }
-                    for (int i = 0; i < window.size(); i++) {
-                        result.put(window.get(i), await(futures.get(i)));
-                    }
-                }
-                retries.progress();
-                return result;
-            } catch (KeeperException e) {
-                if (!ZooKeeperCalls.isTransient(e.code())) {
-                    throw fatal(e.getPath(), e);
-                }
-                retries.backOff(e);
-            }
-        }
+        guess.forgetAll();
     }
 
     /**
@@ -670,125 +404,74 @@ final class ZNodeBatchWriter {
         if (targets.isEmpty()) {
             throw fatal(failedPath, e); // NOTEMPTY for something the chunk does not delete
         }
+        List<String> subtrees = new ArrayList<>();
         for (ZNodeMutation m : targets) {
             if (!m.isConditional()) {
-                deleteSubtree(m.getPath());
-                pending.remove(m);
-                continue;
-            }
-            ZNodeState actual = read(m.getPath());
-            if (actual.stat == null || actual.stat.getVersion() != m.getExpectedVersion()) {
-                resolveConflict(m, pending, done);
-                continue;
-            }
-            try {
-                for (String child : client.getChildren().forPath(m.getPath())) {
-                    deleteSubtree(ZNodePaths.join(m.getPath(), child));
+                subtrees.add(ZNodePaths.relativize(rootPath, m.getPath()));
+                if (!m.getPath().equals(rootPath)) {
+                    pending.remove(m); // the root is kept, childless: the transaction deletes it
                 }
-                client.delete().withVersion(m.getExpectedVersion()).forPath(m.getPath());
-                pending.remove(m);
-                knownToExist.remove(m.getPath());
-            } catch (KeeperException.BadVersionException | KeeperException.NoNodeException x) {
-                resolveConflict(m, pending, done); // changed while its children went
-            } catch (KeeperException x) {
-                throw fatal(m.getPath(), x);
-            } catch (Exception x) {
-                throw new IOException(
-                        "Deleting the subtree at '" + m.getPath() + "' failed: " + x, x);
+                guess.forget(m.getPath());
+            }
+        }
+        subtreeDeleter().deleteSubtrees(subtrees);
+        for (ZNodeMutation m : targets) {
+            if (m.isConditional()) {
+                deleteConditionally(m, pending, done);
             }
         }
     }
 
-    private void deleteSubtree(String path) throws IOException {
-        try {
-            client.delete().deletingChildrenIfNeeded().forPath(path);
-        } catch (KeeperException.NoNodeException e) {
-            // already gone
-        } catch (KeeperException e) {
-            throw fatal(path, e);
-        } catch (Exception e) {
-            throw new IOException("Deleting the subtree at '" + path + "' failed: " + e, e);
+    /** Deletes the subtree of a conditional delete, or resolves it as a conflict. */
+    private void deleteConditionally(
+            ZNodeMutation m, List<ZNodeMutation> pending, List<ZNodeMutation> done)
+            throws IOException {
+        String path = m.getPath();
+        ZNodeState actual = reads.read(path);
+        if (actual.stat == null || actual.stat.getVersion() != m.getExpectedVersion()) {
+            resolveConflict(m, pending, done);
+            return;
         }
-        knownToExist.remove(path);
+        List<String> children = new ArrayList<>();
+        for (String child : reads.children(path)) {
+            children.add(ZNodePaths.relativize(rootPath, ZNodePaths.join(path, child)));
+        }
+        subtreeDeleter().deleteSubtrees(children);
+        boolean deleted =
+                RetryingCalls.retry(
+                        () -> {
+                            retries.await(
+                                    ZooKeeperAsyncCalls.delete(
+                                            zooKeeper(), path, m.getExpectedVersion()));
+                            retries.progress();
+                            return true;
+                        },
+                        retries,
+                        e -> {
+                            if (e.code() == KeeperException.Code.BADVERSION
+                                    || e.code() == KeeperException.Code.NONODE) {
+                                return false; // changed while its children went
+                            }
+                            throw fatal(path, e);
+                        });
+        if (deleted) {
+            pending.remove(m);
+            guess.forget(path);
+        } else {
+            resolveConflict(m, pending, done);
+        }
     }
 
-    @Nullable
-    private static String failedPath(List<Op> ops, @Nullable List<OpResult> results) {
-        if (results == null) {
-            return null;
-        }
-        for (int i = 0; i < results.size() && i < ops.size(); i++) {
-            OpResult r = results.get(i);
-            if (r instanceof OpResult.ErrorResult) {
-                int err = ((OpResult.ErrorResult) r).getErr();
-                if (err != KeeperException.Code.OK.intValue()
-                        && err != KeeperException.Code.RUNTIMEINCONSISTENCY.intValue()) {
-                    return ops.get(i).getPath();
-                }
-            }
-        }
-        return null;
+    /** Deletes subtrees as the table's statements do: listed in batches, deepest nodes first. */
+    private SubtreeDeleter subtreeDeleter() {
+        return new SubtreeDeleter(client, options, ZNodeTreeLayout.wholeSubtree(rootPath));
     }
 
-    private IOException fatal(String path, KeeperException e) {
-        String hint = "";
-        if (e.code() == KeeperException.Code.NOAUTH) {
-            hint =
-                    options.getConnection().hasDigestAuth()
-                            ? " The ACL of the node or its parent does not grant 'auth.digest.user' = '"
-                                    + options.getConnection().getDigestUser()
-                                    + "' this permission."
-                            : " The node or its parent has an ACL; set 'auth.digest.user' and 'auth.digest.password'.";
-            if (!planner.acl().equals(ZooDefs.Ids.OPEN_ACL_UNSAFE)) {
-                hint +=
-                        " Nodes this sink creates get 'sink.acl' = '"
-                                + options.getAcl()
-                                + "': it must grant the table's own identity the permissions"
-                                + " the sink needs (c and w; d for deletes; r for sequential and"
-                                + " conditional writes, which read what they find).";
-            }
-        } else if (e.code() == KeeperException.Code.NOTEMPTY && planner.mode().isEphemeral()) {
-            hint =
-                    String.format(
-                            " 'sink.create-mode' = '%s' replaces a node that another session owns"
-                                    + " (or a persistent node) by this writer's ephemeral node, and"
-                                    + " this node has children, so it cannot become ephemeral.",
-                            options.getCreateMode());
-        } else if (e.code() == KeeperException.Code.NOCHILDRENFOREPHEMERALS) {
-            hint =
-                    " Its parent is an ephemeral node, and ephemeral nodes cannot have children:"
-                            + " keep rows of an ephemeral table as leaves, below persistent parents.";
-        } else if (e.code() == KeeperException.Code.UNIMPLEMENTED
-                && options.getCreateMode().isTtl()) {
-            hint =
-                    String.format(
-                            " 'sink.create-mode' = '%s' creates TTL nodes, which the servers refuse"
-                                    + " unless they run with 'zookeeper.extendedTypesEnabled=true'"
-                                    + " (a Java system property of every server).",
-                            options.getCreateMode());
-        } else if (e.code() == KeeperException.Code.INVALIDACL) {
-            hint = " The server refused 'sink.acl' = '" + options.getAcl() + "'.";
-        }
-        String what = path == null ? "below '" + rootPath + "'" : "znode '" + path + "'";
-        return new IOException(
-                String.format(
-                        "Writing %s failed with ZooKeeper code %s (%d).%s",
-                        what, e.code(), e.code().intValue(), hint),
-                e);
+    private IOException fatal(@Nullable String path, KeeperException e) {
+        return WriteErrors.writing(path, e, options, rootPath);
     }
 
     private ZooKeeper zooKeeper() throws IOException {
         return ZooKeeperCalls.handle(client, options.getConnection());
-    }
-
-    private <T> T await(CompletableFuture<T> f) throws IOException, KeeperException {
-        return retries.await(f);
-    }
-
-    private void remember(String path) {
-        if (knownToExist.size() >= KNOWN_PATHS_CAP) {
-            knownToExist.clear(); // only a hint; a wrong guess costs one re-plan
-        }
-        knownToExist.add(path);
     }
 }

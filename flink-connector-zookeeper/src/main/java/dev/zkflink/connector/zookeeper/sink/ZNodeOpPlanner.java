@@ -9,8 +9,10 @@ import org.apache.zookeeper.data.Stat;
 import javax.annotation.Nullable;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -138,6 +140,27 @@ final class ZNodeOpPlanner {
             createdHere.add(path);
         }
         return new Plan(ops, conflicts.isEmpty() ? Collections.emptyList() : conflicts);
+    }
+
+    /**
+     * The paths whose existence decides the exact plan of {@code chunk}: every mutation's path, and
+     * for upserts the ancestors up to the root, which may have to be created.
+     */
+    Collection<String> pathsToVerify(List<ZNodeMutation> chunk) {
+        Set<String> paths = new LinkedHashSet<>();
+        for (ZNodeMutation m : chunk) {
+            paths.add(m.getPath());
+            if (!m.isDelete()) {
+                for (String a = ZNodePaths.parent(m.getPath());
+                        a != null && isAtOrBelowRoot(a);
+                        a = ZNodePaths.parent(a)) {
+                    if (!paths.add(a)) {
+                        break; // its ancestors are in already
+                    }
+                }
+            }
+        }
+        return paths;
     }
 
     private void addMissingParents(

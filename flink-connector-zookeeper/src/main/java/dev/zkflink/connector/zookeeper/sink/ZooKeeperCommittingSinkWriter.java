@@ -80,19 +80,33 @@ final class ZooKeeperCommittingSinkWriter<IN>
         }
     }
 
-    /** Caught here, naming the row, rather than as a failing checkpoint, again on each restart. */
     private void checkPathFitsState(ZNodeMutation m) throws IOException {
+        checkPathFitsState(
+                m,
+                rootPath,
+                "With 'sink.delivery-guarantee' = 'exactly-once' paths are kept in checkpoint state",
+                " Shorten the key, or use 'at-least-once'.");
+    }
+
+    /**
+     * Refuses a row whose path cannot be kept in checkpoint state ({@code keptBecause} says why it
+     * would be). Caught here, naming the row, rather than as a failing checkpoint, again on each
+     * restart.
+     */
+    static void checkPathFitsState(
+            ZNodeMutation m, String rootPath, String keptBecause, String advice)
+            throws IOException {
         int bytes = ZNodeCommittableSerializer.encodedLength(m.getPath());
         if (bytes > ZNodeCommittableSerializer.MAX_PATH_BYTES) {
             throw new IOException(
                     String.format(
-                            "The row with key '%.200s...' maps to a path of %d bytes. With "
-                                    + "'sink.delivery-guarantee' = 'exactly-once' paths are kept in "
-                                    + "checkpoint state, which holds at most %d bytes per path. The "
-                                    + "row was not written. Shorten the key, or use 'at-least-once'.",
+                            "The row with key '%.200s...' maps to a path of %d bytes. %s, which"
+                                    + " holds at most %d bytes per path. The row was not written.%s",
                             ZNodePaths.relativize(rootPath, m.getPath()),
                             bytes,
-                            ZNodeCommittableSerializer.MAX_PATH_BYTES));
+                            keptBecause,
+                            ZNodeCommittableSerializer.MAX_PATH_BYTES,
+                            advice));
         }
     }
 

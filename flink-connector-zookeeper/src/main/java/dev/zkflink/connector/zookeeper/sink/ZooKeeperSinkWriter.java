@@ -239,15 +239,12 @@ final class ZooKeeperSinkWriter<IN> implements StatefulSinkWriter<IN, ZooKeeperW
                                     + " of that key to change. The row was not written.",
                             key, m.isDelete() ? "delete" : "conditional write", mode));
         }
-        if (mode.isEphemeral()
-                && ZNodeCommittableSerializer.encodedLength(m.getPath())
-                        > ZNodeCommittableSerializer.MAX_PATH_BYTES) {
-            throw new IOException(
-                    String.format(
-                            "The row with key '%.200s...' maps to a path of more than %d bytes. An"
-                                    + " ephemeral table keeps its nodes' paths in checkpoint state, which"
-                                    + " holds at most that many bytes per path. The row was not written.",
-                            key, ZNodeCommittableSerializer.MAX_PATH_BYTES));
+        if (mode.isEphemeral()) {
+            ZooKeeperCommittingSinkWriter.checkPathFitsState(
+                    m,
+                    rootPath,
+                    "An ephemeral table keeps its nodes' paths in checkpoint state",
+                    "");
         }
         if (m.getTtlMillis() != ZNodeMutation.TABLE_TTL) {
             if (!mode.isTtl()) {

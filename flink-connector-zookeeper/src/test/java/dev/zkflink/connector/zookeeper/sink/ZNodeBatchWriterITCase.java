@@ -139,6 +139,20 @@ class ZNodeBatchWriterITCase {
         assertThat(trees.exists("/t/b")).isFalse();
     }
 
+    /** A conditional delete takes the subtree only when the node is at the expected version. */
+    @Test
+    void conditionalDeleteOfANodeWithChildrenChecksItsVersionFirst() throws Exception {
+        trees.put("/t/a/x/y", "1");
+        trees.put("/t/b/z", "2");
+        trees.client().setData().forPath("/t/b", new byte[] {7}); // now at version 1
+        writer.apply(Arrays.asList(ZNodeMutation.delete("/t/a", 0)));
+        assertThat(trees.exists("/t/a")).isFalse();
+        assertThatThrownBy(() -> writer.apply(Arrays.asList(ZNodeMutation.delete("/t/b", 0))))
+                .hasMessageContaining("Version conflict on znode '/t/b'")
+                .hasMessageContaining("the node is at version 1");
+        assertThat(trees.exists("/t/b/z")).as("a conflict leaves the subtree as it was").isTrue();
+    }
+
     /**
      * ZooKeeper.multi throws a NOTEMPTY that names no path and carries no per-op results when the
      * reply header holds the error. The writer must still know what to delete.

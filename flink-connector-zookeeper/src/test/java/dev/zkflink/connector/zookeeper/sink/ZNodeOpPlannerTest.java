@@ -155,4 +155,16 @@ class ZNodeOpPlannerTest {
                                 ZNodeMutation.upsert("/x", DATA).withSequenceGuard("u")))
                 .isEqualTo("/_c_u-x");
     }
+
+    @Test
+    void verifiesEveryPathAndTheAncestorsOfUpsertsUpToTheRootOnly() {
+        ZNodeOpPlanner planner = planner(ZNodeCreateMode.PERSISTENT);
+        assertThat(
+                        planner.pathsToVerify(
+                                Arrays.asList(
+                                        ZNodeMutation.upsert("/t/a/b/c", DATA),
+                                        ZNodeMutation.upsert("/t/a/b/d", DATA),
+                                        ZNodeMutation.delete("/t/x/y"))))
+                .containsExactly("/t/a/b/c", "/t/a/b", "/t/a", "/t", "/t/a/b/d", "/t/x/y");
+    }
 }
