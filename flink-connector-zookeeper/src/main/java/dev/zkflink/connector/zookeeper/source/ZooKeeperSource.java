@@ -1,5 +1,8 @@
 package dev.zkflink.connector.zookeeper.source;
 
+import dev.zkflink.connector.zookeeper.source.changelog.ZooKeeperChangelogSource;
+import dev.zkflink.connector.zookeeper.source.snapshot.ZooKeeperSnapshotSource;
+
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;

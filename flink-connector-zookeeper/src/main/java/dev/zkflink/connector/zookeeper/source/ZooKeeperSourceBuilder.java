@@ -4,6 +4,8 @@ import dev.zkflink.connector.zookeeper.common.KeyMode;
 import dev.zkflink.connector.zookeeper.common.SetterNames;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
+import dev.zkflink.connector.zookeeper.source.changelog.ZooKeeperChangelogSource;
+import dev.zkflink.connector.zookeeper.source.snapshot.ZooKeeperSnapshotSource;
 
 import org.apache.flink.annotation.PublicEvolving;
 

@@ -116,6 +116,34 @@ class ProductionCodeArchitectureTest {
                 .check(production);
     }
 
+    /** The two read paths share only {@code source.shared} and the API in {@code source}. */
+    @Test
+    void snapshotAndChangelogReadsDoNotDependOnEachOther() {
+        String snapshot = ROOT + ".source.snapshot..";
+        String changelog = ROOT + ".source.changelog..";
+        noClasses()
+                .that()
+                .resideInAPackage(snapshot)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(changelog)
+                .check(production);
+        noClasses()
+                .that()
+                .resideInAPackage(changelog)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(snapshot)
+                .check(production);
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".source.shared..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(snapshot, changelog)
+                .check(production);
+    }
+
     private static boolean isApi(JavaClass type) {
         return type.isAnnotatedWith(PublicEvolving.class) || type.isAnnotatedWith(Public.class);
     }

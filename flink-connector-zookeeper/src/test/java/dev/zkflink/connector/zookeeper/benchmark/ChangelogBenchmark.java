@@ -2,11 +2,11 @@ package dev.zkflink.connector.zookeeper.benchmark;
 
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
-import dev.zkflink.connector.zookeeper.source.ZooKeeperChangelogSource;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
-import dev.zkflink.connector.zookeeper.source.split.BucketSplit;
-import dev.zkflink.connector.zookeeper.source.split.BucketSplitSerializer;
-import dev.zkflink.connector.zookeeper.source.split.TrackedNode;
+import dev.zkflink.connector.zookeeper.source.changelog.BucketSplit;
+import dev.zkflink.connector.zookeeper.source.changelog.BucketSplitSerializer;
+import dev.zkflink.connector.zookeeper.source.changelog.TrackedNode;
+import dev.zkflink.connector.zookeeper.source.changelog.ZooKeeperChangelogSource;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTrees;
 
 import org.apache.flink.api.common.JobStatus;

@@ -2,8 +2,8 @@ package dev.zkflink.connector.zookeeper.benchmark;
 
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
-import dev.zkflink.connector.zookeeper.source.ZooKeeperChangelogSource;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
+import dev.zkflink.connector.zookeeper.source.changelog.ZooKeeperChangelogSource;
 import dev.zkflink.connector.zookeeper.testutils.ServerStats;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTrees;
 

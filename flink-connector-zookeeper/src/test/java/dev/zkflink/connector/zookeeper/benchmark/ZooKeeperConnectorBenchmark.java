@@ -3,7 +3,7 @@ package dev.zkflink.connector.zookeeper.benchmark;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
-import dev.zkflink.connector.zookeeper.source.ZooKeeperSnapshotSource;
+import dev.zkflink.connector.zookeeper.source.snapshot.ZooKeeperSnapshotSource;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTrees;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;

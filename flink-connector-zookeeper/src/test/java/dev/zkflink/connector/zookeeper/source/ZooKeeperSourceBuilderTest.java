@@ -3,6 +3,8 @@ package dev.zkflink.connector.zookeeper.source;
 import dev.zkflink.connector.zookeeper.common.KeyMode;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
+import dev.zkflink.connector.zookeeper.source.changelog.ZooKeeperChangelogSource;
+import dev.zkflink.connector.zookeeper.source.snapshot.ZooKeeperSnapshotSource;
 
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.common.typeinfo.Types;

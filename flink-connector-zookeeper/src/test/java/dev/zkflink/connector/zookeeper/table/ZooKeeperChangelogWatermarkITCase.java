@@ -1,6 +1,6 @@
 package dev.zkflink.connector.zookeeper.table;
 
-import dev.zkflink.connector.zookeeper.source.split.BucketSplit;
+import dev.zkflink.connector.zookeeper.source.changelog.BucketSplit;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTableTestBase;
 
 import org.apache.flink.core.execution.JobClient;

@@ -5,7 +5,7 @@ import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
 import dev.zkflink.connector.zookeeper.source.ZNodeDeserializer;
 import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
-import dev.zkflink.connector.zookeeper.source.ZooKeeperSnapshotSource;
+import dev.zkflink.connector.zookeeper.source.snapshot.ZooKeeperSnapshotSource;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTableTestBase;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
