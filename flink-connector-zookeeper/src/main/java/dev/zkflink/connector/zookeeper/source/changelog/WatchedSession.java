@@ -7,10 +7,10 @@ import dev.zkflink.connector.zookeeper.common.ZooKeeperCalls;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientLease;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
-import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperWakeUp;
 import dev.zkflink.connector.zookeeper.common.ZxidAwareZooKeeper;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
+import dev.zkflink.connector.zookeeper.source.shared.ReaderSessions;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
@@ -105,23 +105,13 @@ final class WatchedSession implements AutoCloseable {
         if (client != null) {
             return;
         }
-        int clientLimit = ZooKeeperLimits.readerResponseLimit(connection.getJuteMaxBuffer());
-        lease =
-                SharedZooKeeperClients.acquire(
-                        SharedZooKeeperClients.Role.READER, connection, clientLimit);
+        lease = ReaderSessions.acquire(connection);
         lease.addConnectionStateListener((cf, state) -> onConnectionState(state));
         watch = lease.subscribe(watchPath, this::onWatchedEvent);
         client = lease.client();
         // A shared client may be connected already: then no CONNECTED state reaches this reader.
         metrics.connected(client.getZookeeperClient().isConnected());
-        reader =
-                new ZNodeBatchReader(
-                        client,
-                        connection,
-                        options.getBatchSize(),
-                        options.getMaxInFlight(),
-                        clientLimit,
-                        wake);
+        reader = ReaderSessions.batchReader(client, options, wake);
         awaitConnection();
     }
 

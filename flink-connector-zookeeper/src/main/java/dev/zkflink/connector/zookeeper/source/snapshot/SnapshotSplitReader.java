@@ -5,11 +5,11 @@ import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientLease;
-import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperWakeUp;
 import dev.zkflink.connector.zookeeper.source.ReadScope;
 import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
+import dev.zkflink.connector.zookeeper.source.shared.ReaderSessions;
 import dev.zkflink.connector.zookeeper.source.shared.SubtreeWalker;
 
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
@@ -127,21 +127,8 @@ final class SnapshotSplitReader implements SplitReader<ZNodeRecord, SnapshotSpli
 
     private void ensureClient() throws IOException {
         if (lease == null) {
-            int clientLimit =
-                    ZooKeeperLimits.readerResponseLimit(options.getConnection().getJuteMaxBuffer());
-            lease =
-                    SharedZooKeeperClients.acquire(
-                            SharedZooKeeperClients.Role.READER,
-                            options.getConnection(),
-                            clientLimit);
-            reader =
-                    new ZNodeBatchReader(
-                            lease.client(),
-                            options.getConnection(),
-                            options.getBatchSize(),
-                            options.getMaxInFlight(),
-                            clientLimit,
-                            wakeUp);
+            lease = ReaderSessions.acquire(options.getConnection());
+            reader = ReaderSessions.batchReader(lease.client(), options, wakeUp);
         }
         if (!connected) {
             ZooKeeperClientFactory.awaitConnection(

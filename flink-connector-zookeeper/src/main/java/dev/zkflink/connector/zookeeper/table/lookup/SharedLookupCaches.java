@@ -1,8 +1,7 @@
 package dev.zkflink.connector.zookeeper.table.lookup;
 
-import dev.zkflink.connector.zookeeper.common.SharedZooKeeperClients;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientLease;
-import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
+import dev.zkflink.connector.zookeeper.source.shared.ReaderSessions;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,12 +80,7 @@ final class SharedLookupCaches {
         if (opens) {
             ZooKeeperClientLease lease = null;
             try {
-                lease =
-                        SharedZooKeeperClients.acquire(
-                                SharedZooKeeperClients.Role.READER,
-                                table.read.getConnection(),
-                                ZooKeeperLimits.readerResponseLimit(
-                                        table.read.getConnection().getJuteMaxBuffer()));
+                lease = ReaderSessions.acquire(table.read.getConnection());
                 shared.opened(opener.open(lease), lease);
             } catch (Exception e) {
                 if (lease != null) {

@@ -5,10 +5,10 @@ import dev.zkflink.connector.zookeeper.common.ZNodePathFilter;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperCalls;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
-import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperWakeUp;
 import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
 import dev.zkflink.connector.zookeeper.source.ZooKeeperReadOptions;
+import dev.zkflink.connector.zookeeper.source.shared.ReaderSessions;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
@@ -51,13 +51,7 @@ final class ZNodeLookupReader {
         this.layout = layout;
         this.maxRetries = maxRetries;
         ZNodeBatchReader batches =
-                new ZNodeBatchReader(
-                                client,
-                                connection,
-                                read.getBatchSize(),
-                                read.getMaxInFlight(),
-                                ZooKeeperLimits.readerResponseLimit(connection.getJuteMaxBuffer()),
-                                new ZooKeeperWakeUp())
+                ReaderSessions.batchReader(client, read, new ZooKeeperWakeUp())
                         .withRetries(maxRetries, "lookup.max-retries");
         this.levels = new ZNodeLevelReads(batches, layout, filter, connection);
     }

@@ -6,9 +6,9 @@ import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientLease;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
-import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperWakeUp;
 import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
+import dev.zkflink.connector.zookeeper.source.shared.ReaderSessions;
 
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.ThreadSafeSimpleCounter;
@@ -108,13 +108,7 @@ final class ZNodeMirror implements AutoCloseable {
         this.lease = lease;
         this.connection = table.read.getConnection();
         ZNodeBatchReader reader =
-                new ZNodeBatchReader(
-                                lease.client(),
-                                connection,
-                                table.read.getBatchSize(),
-                                table.read.getMaxInFlight(),
-                                ZooKeeperLimits.readerResponseLimit(connection.getJuteMaxBuffer()),
-                                new ZooKeeperWakeUp())
+                ReaderSessions.batchReader(lease.client(), table.read, new ZooKeeperWakeUp())
                         .withRetries(connection.getMaxRetries(), "connection.max-retries");
         this.levels = new ZNodeLevelReads(reader, layout, table.pathFilter, connection);
         this.watch =

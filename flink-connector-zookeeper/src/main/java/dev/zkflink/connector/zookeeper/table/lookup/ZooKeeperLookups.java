@@ -1,11 +1,10 @@
 package dev.zkflink.connector.zookeeper.table.lookup;
 
-import dev.zkflink.connector.zookeeper.common.SharedZooKeeperClients;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientLease;
-import dev.zkflink.connector.zookeeper.common.ZooKeeperLimits;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperWakeUp;
 import dev.zkflink.connector.zookeeper.source.ZNodeRecord;
+import dev.zkflink.connector.zookeeper.source.shared.ReaderSessions;
 
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -65,12 +64,7 @@ final class ZooKeeperLookups implements AutoCloseable {
             partial = SharedLookupCaches.partial(table);
             client = partial.lease().client();
         } else {
-            lease =
-                    SharedZooKeeperClients.acquire(
-                            SharedZooKeeperClients.Role.READER,
-                            table.read.getConnection(),
-                            ZooKeeperLimits.readerResponseLimit(
-                                    table.read.getConnection().getJuteMaxBuffer()));
+            lease = ReaderSessions.acquire(table.read.getConnection());
             ZooKeeperClientFactory.awaitConnection(
                     lease.client(),
                     table.read.getConnection(),
