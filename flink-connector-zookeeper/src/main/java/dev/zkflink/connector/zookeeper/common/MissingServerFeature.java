@@ -37,8 +37,9 @@ public final class MissingServerFeature extends KeeperException.UnimplementedExc
     public String getMessage() {
         return String.format(
                 "The ZooKeeper server does not implement %s (for '%s'), which came in ZooKeeper"
-                        + " 3.6: the connector's reads need servers of 3.6 or later; its writes"
-                        + " also work with 3.5.",
+                        + " 3.6: the connector needs servers of 3.6 or later to read, and to delete"
+                        + " nodes that have children; creates, updates and deletes of leaves also"
+                        + " work with 3.5.",
                 feature, znodePath);
     }
 }

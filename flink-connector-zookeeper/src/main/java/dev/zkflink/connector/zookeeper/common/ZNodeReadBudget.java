@@ -35,22 +35,37 @@ final class ZNodeReadBudget {
     /** A child entry when only the number of children is known. */
     static final int TYPICAL_CHILD_ENTRY = 4 + 32;
 
+    /**
+     * Per op of a multi read request: its header (type, done, err), the path's length prefix and
+     * the watch flag; the path's bytes come on top.
+     */
+    static final int OP_REQUEST_OVERHEAD = 9 + 4 + 1;
+
     private static final long MIN_ESTIMATE = 128;
 
     private final int batchSize;
     private final int maxInFlight;
     private final long roundBudget;
     private final long requestBudget;
+
+    /**
+     * What one request may carry itself: the server drops the connection of a request over {@code
+     * jute.maxbuffer} (ConnectionLoss, again on every retry), so long paths cut requests too.
+     */
+    private final long requestSendLimit;
+
     private long dataEstimate;
     private long childrenEstimate;
 
-    ZNodeReadBudget(int batchSize, int maxInFlight, int roundBudget, int initialEstimate) {
+    /** Estimates start at {@code juteMaxBuffer}, which also bounds a request's own bytes. */
+    ZNodeReadBudget(int batchSize, int maxInFlight, int roundBudget, int juteMaxBuffer) {
         this.batchSize = batchSize;
         this.maxInFlight = maxInFlight;
         this.roundBudget = roundBudget;
         this.requestBudget = Math.max(1, roundBudget / maxInFlight);
-        this.dataEstimate = initialEstimate;
-        this.childrenEstimate = initialEstimate;
+        this.requestSendLimit = Math.max(1, juteMaxBuffer - PACKET_FRAMING);
+        this.dataEstimate = juteMaxBuffer;
+        this.childrenEstimate = juteMaxBuffer;
     }
 
     /**
@@ -63,15 +78,20 @@ final class ZNodeReadBudget {
         List<List<Op>> requests = new ArrayList<>();
         List<Op> request = new ArrayList<>();
         long requestBytes = 0;
+        long requestSent = 0;
         long roundBytes = 0;
         for (int i = 0; i < ops.size(); i++) {
             Op op = ops.get(i);
             long size = knownSizes != null && knownSizes[i] >= 0 ? knownSizes[i] : estimate(op);
+            long sent = requestSize(op);
             if (!request.isEmpty()
-                    && (request.size() >= batchSize || requestBytes + size > requestBudget)) {
+                    && (request.size() >= batchSize
+                            || requestBytes + size > requestBudget
+                            || requestSent + sent > requestSendLimit)) {
                 requests.add(request);
                 request = new ArrayList<>();
                 requestBytes = 0;
+                requestSent = 0;
                 if (requests.size() == maxInFlight) {
                     break;
                 }
@@ -81,6 +101,7 @@ final class ZNodeReadBudget {
             }
             request.add(op);
             requestBytes += size;
+            requestSent += sent;
             roundBytes += size;
         }
         if (!request.isEmpty()) {
@@ -151,6 +172,11 @@ final class ZNodeReadBudget {
             return size;
         }
         return GET_CHILDREN_OVERHEAD; // an error result
+    }
+
+    /** The bytes {@code op} adds to the request that carries it. */
+    static long requestSize(Op op) {
+        return OP_REQUEST_OVERHEAD + ZooKeeperLimits.utf8Length(op.getPath());
     }
 
     static boolean isGetChildren(Op op) {

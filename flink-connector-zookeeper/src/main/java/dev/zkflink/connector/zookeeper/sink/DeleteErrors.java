@@ -45,12 +45,12 @@ final class DeleteErrors {
             return "";
         }
         return connection.hasDigestAuth()
-                ? " The statement needs "
+                ? " This needs "
                         + permission
                         + ", and the ACL does not grant it to 'auth.digest.user' = '"
                         + connection.getDigestUser()
                         + "'."
-                : " The statement needs "
+                : " This needs "
                         + permission
                         + ", and the ACL does not grant it to a client without credentials: set"
                         + " 'auth.digest.user' and 'auth.digest.password' to an identity it grants.";

@@ -302,6 +302,11 @@ final class ZNodeBatchWriter {
                         guess.learnVerified(pending, verified);
                         break;
                     case DELETE_SUBTREES:
+                        // Bounded like VERIFY: writers that keep adding children below a node
+                        // this chunk deletes (its root, say) would otherwise never let it end.
+                        if (++replans > MAX_REPLANS_PER_CHUNK) {
+                            throw WriteErrors.keepsChanging(e.getPath(), e, replans);
+                        }
                         recoverFromNotEmpty(pending, e, done);
                         break;
                     default:

@@ -112,4 +112,30 @@ class ZNodeReadBudgetTest {
         assertThat(ZooKeeperLimits.readerResponseLimit(Integer.MAX_VALUE / 2))
                 .isLessThan(Integer.MAX_VALUE);
     }
+
+    /**
+     * A thousand listings of long sibling paths are over {@code jute.maxbuffer} as one request,
+     * whatever their responses: the server would drop the connection on every retry.
+     */
+    @Test
+    void longPathsCutRequestsBelowJuteMaxBuffer() {
+        ZNodeReadBudget budget =
+                new ZNodeReadBudget(1000, 1, ZooKeeperLimits.readRoundBudget(JUTE), JUTE);
+        char[] name = new char[1100];
+        Arrays.fill(name, 'p');
+        String parent = "/t/" + new String(name);
+        List<Op> ops = new ArrayList<>();
+        long[] tiny = new long[1000];
+        for (int i = 0; i < 1000; i++) {
+            ops.add(Op.getChildren(parent + "/c" + i));
+            tiny[i] = ZNodeReadBudget.GET_CHILDREN_OVERHEAD; // leaves: tiny answers
+        }
+        List<List<Op>> plan = budget.plan(ops, tiny);
+        assertThat(plan).isNotEmpty();
+        for (List<Op> request : plan) {
+            long sent = request.stream().mapToLong(ZNodeReadBudget::requestSize).sum();
+            assertThat(sent).isLessThanOrEqualTo(JUTE - ZNodeReadBudget.PACKET_FRAMING);
+        }
+        assertThat(plan.get(0).size()).isGreaterThan(500).isLessThan(1000);
+    }
 }

@@ -1,9 +1,12 @@
 package dev.zkflink.connector.zookeeper.table;
 
+import dev.zkflink.connector.zookeeper.sink.ZNodeMutationSerializer;
+import dev.zkflink.connector.zookeeper.sink.ZooKeeperSink;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperServerProcess;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperTrees;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -106,6 +109,34 @@ class ZooKeeper35ServerITCase {
                     .containsEntry("a", "changed")
                     .containsEntry("b", "off")
                     .containsEntry("c", "new");
+        }
+    }
+
+    /** The sink lists a subtree with multi-read requests before it deletes it. */
+    @Test
+    void aDeleteOfANodeWithChildrenSaysItNeeds36() throws Exception {
+        try (ZooKeeperTrees trees = new ZooKeeperTrees(server.connectString())) {
+            trees.put("/flags/parent/child", "x");
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.fromData("parent")
+                .sinkTo(
+                        ZooKeeperSink.<String>builder()
+                                .setHosts(server.connectString())
+                                .setPath("/flags")
+                                .setSerializer(
+                                        ZNodeMutationSerializer.keyValue(
+                                                        (String s) -> s, new SimpleStringSchema())
+                                                .withDeletes(s -> true))
+                                .build());
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(env::execute);
+        assertThat(t).isNotNull();
+        assertThat(ExceptionUtils.stringifyException(t))
+                .contains("does not implement multi-read requests")
+                .contains("to delete nodes that have children");
+        try (ZooKeeperTrees trees = new ZooKeeperTrees(server.connectString())) {
+            assertThat(trees.get("/flags/parent/child")).isEqualTo("x");
         }
     }
 
