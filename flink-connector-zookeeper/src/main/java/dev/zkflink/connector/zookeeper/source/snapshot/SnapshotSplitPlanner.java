@@ -6,10 +6,10 @@ import dev.zkflink.connector.zookeeper.common.ZNodeChildren;
 import dev.zkflink.connector.zookeeper.common.ZNodePathFilter;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.source.shared.SplitEntry;
+import dev.zkflink.connector.zookeeper.source.shared.ZNodeReadResults;
 
 import org.apache.flink.annotation.Internal;
 
-import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 
@@ -120,18 +120,12 @@ public final class SnapshotSplitPlanner {
                 children.add(
                         layout.children(
                                 parents.get(i), ((OpResult.GetChildrenResult) r).getChildren()));
-            } else {
-                int err = ((OpResult.ErrorResult) r).getErr();
-                if (err == KeeperException.Code.NONODE.intValue()) {
-                    if (parents.get(i).isEmpty()) {
-                        return null;
-                    }
-                    continue; // deleted while planning
+            } else if (ZNodeReadResults.isGone(
+                    r, "Listing the children", layout.absolute(parents.get(i)))) {
+                if (parents.get(i).isEmpty()) {
+                    return null;
                 }
-                throw new IOException(
-                        String.format(
-                                "Listing the children of '%s' failed with %s.",
-                                layout.absolute(parents.get(i)), KeeperException.Code.get(err)));
+                // deleted while planning
             }
         }
         return children;
