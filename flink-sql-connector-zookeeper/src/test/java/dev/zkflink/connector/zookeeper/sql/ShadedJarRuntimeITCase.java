@@ -51,9 +51,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Uses the packaged SQL jar against a real ZooKeeper server: the connector's own {@code
  * ZooKeeperClientFactory}, loaded from the shaded jar in a class loader that sees nothing but the
- * JDK and slf4j/log4j, opens relocated Curator clients over the default NIO socket, over the Netty
- * socket, and over TLS (Netty, JDK SSL provider, no netty-tcnative). Every write is checked with
- * the ordinary unshaded Curator client of the test.
+ * JDK, flink-core and slf4j/log4j (what flink-dist provides), opens relocated Curator clients over
+ * the default NIO socket, over the Netty socket, and over TLS (Netty, JDK SSL provider, no
+ * netty-tcnative). Every write is checked with the ordinary unshaded Curator client of the test.
  *
  * <p>The server is a curator-test {@code TestingServer} with ZooKeeper's Netty server factory and
  * port unification, so one port accepts plaintext and TLS clients.
@@ -105,10 +105,12 @@ class ShadedJarRuntimeITCase {
         verifier.start();
         assertThat(verifier.blockUntilConnected(30, TimeUnit.SECONDS)).isTrue();
 
-        // The parent of every shaded-jar class loader: the JDK plus the logging Flink provides.
+        // The parent of every shaded-jar class loader: the JDK plus what flink-dist provides and
+        // the connector's client code uses: the logging, and flink-core (Flink's Preconditions).
         loggingOnly =
                 new URLClassLoader(
                         new URL[] {
+                            codeSource(org.apache.flink.util.Preconditions.class),
                             codeSource(LoggerFactory.class),
                             codeSource(Log4jLoggerFactory.class),
                             codeSource(LogManager.class),
