@@ -291,4 +291,30 @@ class ZooKeeperTlsITCase extends ZooKeeperTableTestBase {
             assertThat(zk.exists(root, false)).isNull();
         }
     }
+
+    /** A key store that cannot be opened fails the same bounded way, without the password. */
+    @Test
+    void wrongKeyStorePasswordFailsWithinTheConnectionTimeout() throws Exception {
+        String wrong = "wr0ng-Pa55word";
+        StreamTableEnvironment tEnv = batchTableEnv();
+        tEnv.executeSql(
+                tlsTable(
+                        "wrongpw_t",
+                        newRoot("tls-wrongpw"),
+                        truststoreJks(),
+                        "'tls.keystore.location' = '" + app + "'",
+                        "'tls.keystore.password' = '" + wrong + "'"));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> collect(tEnv.executeSql("SELECT * FROM wrongpw_t")))
+                .hasStackTraceContaining("within 'connection.timeout' (PT3S).")
+                .hasStackTraceContaining("'tls.keystore.*' holds a certificate they trust")
+                .satisfies(
+                        e ->
+                                assertThat(allMessages(e))
+                                        .doesNotContain(wrong)
+                                        .doesNotContain(PASSWORD));
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start))
+                .as("seconds until the read failed (connection.timeout is 3 s)")
+                .isLessThan(20);
+    }
 }
