@@ -74,11 +74,36 @@ public final class ZooKeeperClientFactory {
             if (left <= 0) {
                 throw new IOException(
                         String.format(
-                                "Could not connect to ZooKeeper at '%s' within 'connection.timeout' (%s).",
-                                options.getHosts(), options.getConnectionTimeout()));
+                                "Could not connect to ZooKeeper at '%s' within 'connection.timeout' (%s).%s",
+                                options.getHosts(),
+                                options.getConnectionTimeout(),
+                                tlsHint(options.getTls())));
             }
             wakeUp.sleep(Math.min(CONNECTION_POLL_MS, left));
         }
+    }
+
+    /**
+     * A failed TLS handshake looks like an unreachable server to the client, which only logs it and
+     * retries: say what to check.
+     */
+    static String tlsHint(ZooKeeperTlsOptions tls) {
+        if (!tls.isEnabled()) {
+            return "";
+        }
+        return " The table connects with TLS ('tls.enabled' = 'true'): check that 'hosts' names the"
+                + " servers' secureClientPort, that 'tls.truststore.*' trusts the servers'"
+                + " certificate"
+                + (tls.isHostnameVerification()
+                        ? " and that the certificate names the host in 'hosts'"
+                                + " ('tls.hostname-verification')"
+                        : "")
+                + ", and, if the servers require client certificates (ssl.clientAuth=need), that"
+                + (tls.getKeystoreLocation() == null
+                        ? " 'tls.keystore.location' is set to a key store with a certificate they"
+                                + " trust (this table sends none)."
+                        : " 'tls.keystore.*' holds a certificate they trust.")
+                + " ZooKeeper's client logs the handshake error itself.";
     }
 
     /**
@@ -115,6 +140,7 @@ public final class ZooKeeperClientFactory {
         for (Map.Entry<String, String> e : options.getClientProperties().entrySet()) {
             clientConfig.setProperty(e.getKey(), clientPropertyValue(e.getKey(), e.getValue()));
         }
+        TlsClientConfig.apply(clientConfig, options.getTls());
         clientConfig.setProperty(
                 ZooKeeperLimits.JUTE_MAXBUFFER, String.valueOf(clientMaxPacketBytes));
         if (!options.getClientProperties().containsKey(SASL_CLIENT)

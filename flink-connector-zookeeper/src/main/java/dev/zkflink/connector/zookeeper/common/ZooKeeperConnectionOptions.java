@@ -12,10 +12,11 @@ import java.util.Objects;
 import static org.apache.flink.util.Preconditions.checkArgument;
 
 /**
- * How to reach a ZooKeeper ensemble: connect string, timeouts, retries, digest credentials and
- * per-client {@code ZKClientConfig} properties. Immutable; the builder validates.
+ * How to reach a ZooKeeper ensemble: connect string, TLS ({@link ZooKeeperTlsOptions}), timeouts,
+ * retries, digest credentials and per-client {@code ZKClientConfig} properties. Immutable; the
+ * builder validates.
  *
- * <p>{@link #toString()} never prints the password: this object travels inside job graphs, logs and
+ * <p>{@link #toString()} never prints a password: this object travels inside job graphs, logs and
  * EXPLAIN output.
  */
 @PublicEvolving
@@ -23,6 +24,7 @@ public final class ZooKeeperConnectionOptions implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final String hosts;
+    private final ZooKeeperTlsOptions tls;
     private final Duration sessionTimeout;
     private final Duration connectionTimeout;
     private final int maxRetries;
@@ -35,6 +37,7 @@ public final class ZooKeeperConnectionOptions implements Serializable {
 
     private ZooKeeperConnectionOptions(Builder b) {
         this.hosts = b.hosts;
+        this.tls = b.tls;
         this.sessionTimeout = b.sessionTimeout;
         this.connectionTimeout = b.connectionTimeout;
         this.maxRetries = b.maxRetries;
@@ -53,6 +56,11 @@ public final class ZooKeeperConnectionOptions implements Serializable {
 
     public String getHosts() {
         return hosts;
+    }
+
+    /** TLS of this table's clients; {@link ZooKeeperTlsOptions#disabled()} by default. */
+    public ZooKeeperTlsOptions getTls() {
+        return tls;
     }
 
     public Duration getSessionTimeout() {
@@ -116,6 +124,7 @@ public final class ZooKeeperConnectionOptions implements Serializable {
         return maxRetries == that.maxRetries
                 && sharedSession == that.sharedSession
                 && hosts.equals(that.hosts)
+                && tls.equals(that.tls)
                 && sessionTimeout.equals(that.sessionTimeout)
                 && connectionTimeout.equals(that.connectionTimeout)
                 && retryBaseSleep.equals(that.retryBaseSleep)
@@ -127,14 +136,14 @@ public final class ZooKeeperConnectionOptions implements Serializable {
 
     @Override
     public int hashCode() {
-        return Objects.hash(hosts, sessionTimeout, connectionTimeout, maxRetries, digestUser);
+        return Objects.hash(hosts, sessionTimeout, connectionTimeout, maxRetries, digestUser, tls);
     }
 
     @Override
     public String toString() {
         return "ZooKeeperConnectionOptions{hosts='"
                 + hosts
-                + "', sessionTimeout="
+                + (tls.isEnabled() ? "', tls=" + tls + ", sessionTimeout=" : "', sessionTimeout=")
                 + sessionTimeout
                 + ", connectionTimeout="
                 + connectionTimeout
@@ -151,6 +160,7 @@ public final class ZooKeeperConnectionOptions implements Serializable {
     /** Builder that rejects inconsistent settings with a message naming the SQL option. */
     public static final class Builder {
         private String hosts;
+        private ZooKeeperTlsOptions tls = ZooKeeperTlsOptions.disabled();
         private Duration sessionTimeout = Duration.ofSeconds(30);
         private Duration connectionTimeout = Duration.ofSeconds(15);
         private int maxRetries = 5;
@@ -165,6 +175,12 @@ public final class ZooKeeperConnectionOptions implements Serializable {
 
         public Builder setHosts(String hosts) {
             this.hosts = hosts;
+            return this;
+        }
+
+        /** TLS of the clients (a {@link ZooKeeperTlsOptions}); disabled by default. */
+        public Builder setTls(ZooKeeperTlsOptions tls) {
+            this.tls = tls;
             return this;
         }
 
@@ -221,6 +237,10 @@ public final class ZooKeeperConnectionOptions implements Serializable {
                     !hosts.contains(" "),
                     "'hosts' must be a ZooKeeper connect string such as 'zk1:2181,zk2:2181/chroot' without spaces, but was '%s'.",
                     hosts);
+            checkArgument(
+                    tls != null,
+                    "TLS options must not be null: use ZooKeeperTlsOptions.disabled().");
+            TlsClientConfig.requireNoOverlap(clientProperties, tls);
             requirePositive(sessionTimeout, "session.timeout");
             requirePositive(connectionTimeout, "connection.timeout");
             requirePositive(retryBaseSleep, "connection.retry.base-sleep");

@@ -192,6 +192,60 @@ public final class ZooKeeperConnectorOptions {
                     .defaultValue(Duration.ofSeconds(5))
                     .withDescription("Largest backoff of connection retries.");
 
+    public static final ConfigOption<Boolean> TLS_ENABLED =
+            ConfigOptions.key("tls.enabled")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Whether the clients connect with TLS, to the servers' secureClientPort.");
+
+    public static final ConfigOption<String> TLS_TRUSTSTORE_LOCATION =
+            ConfigOptions.key("tls.truststore.location")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Trust store file that verifies the servers' certificates; the JVM's default trust store if unset.");
+
+    public static final ConfigOption<String> TLS_TRUSTSTORE_PASSWORD =
+            ConfigOptions.key("tls.truststore.password")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Password of the trust store. Never logged or printed.");
+
+    public static final ConfigOption<String> TLS_TRUSTSTORE_TYPE =
+            ConfigOptions.key("tls.truststore.type")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "'JKS', 'PKCS12' or 'PEM'; inferred from the file extension if unset.");
+
+    public static final ConfigOption<String> TLS_KEYSTORE_LOCATION =
+            ConfigOptions.key("tls.keystore.location")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Key store file with the client certificate and its key, for servers that require client certificates (x509).");
+
+    public static final ConfigOption<String> TLS_KEYSTORE_PASSWORD =
+            ConfigOptions.key("tls.keystore.password")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Password of the key store. Never logged or printed.");
+
+    public static final ConfigOption<String> TLS_KEYSTORE_TYPE =
+            ConfigOptions.key("tls.keystore.type")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "'JKS', 'PKCS12' or 'PEM'; inferred from the file extension if unset.");
+
+    public static final ConfigOption<Boolean> TLS_HOSTNAME_VERIFICATION =
+            ConfigOptions.key("tls.hostname-verification")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Whether a server's certificate must name the host the client connected to.");
+
     public static final ConfigOption<String> AUTH_DIGEST_USER =
             ConfigOptions.key("auth.digest.user")
                     .stringType()

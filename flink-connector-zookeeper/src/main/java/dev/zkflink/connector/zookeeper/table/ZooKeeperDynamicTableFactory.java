@@ -3,6 +3,7 @@ package dev.zkflink.connector.zookeeper.table;
 import dev.zkflink.connector.zookeeper.common.KeyMode;
 import dev.zkflink.connector.zookeeper.common.ZNodeTreeLayout;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperTlsOptions;
 import dev.zkflink.connector.zookeeper.sink.ZNodeAclSpec;
 import dev.zkflink.connector.zookeeper.sink.ZooKeeperWriteOptions;
 import dev.zkflink.connector.zookeeper.source.StartupMode;
@@ -89,6 +90,14 @@ public final class ZooKeeperDynamicTableFactory
         options.add(CONNECTION_RETRY_BASE_SLEEP);
         options.add(CONNECTION_RETRY_MAX_SLEEP);
         options.add(CONNECTION_SHARED_SESSION);
+        options.add(TLS_ENABLED);
+        options.add(TLS_TRUSTSTORE_LOCATION);
+        options.add(TLS_TRUSTSTORE_PASSWORD);
+        options.add(TLS_TRUSTSTORE_TYPE);
+        options.add(TLS_KEYSTORE_LOCATION);
+        options.add(TLS_KEYSTORE_PASSWORD);
+        options.add(TLS_KEYSTORE_TYPE);
+        options.add(TLS_HOSTNAME_VERIFICATION);
         options.add(AUTH_DIGEST_USER);
         options.add(AUTH_DIGEST_PASSWORD);
         options.addAll(ZooKeeperLookupOptionsFactory.options());
@@ -204,6 +213,7 @@ public final class ZooKeeperDynamicTableFactory
         ZooKeeperConnectionOptions.Builder builder =
                 ZooKeeperConnectionOptions.builder()
                         .setHosts(config.get(HOSTS))
+                        .setTls(tls(config))
                         .setSessionTimeout(config.get(SESSION_TIMEOUT))
                         .setConnectionTimeout(config.get(CONNECTION_TIMEOUT))
                         .setMaxRetries(config.get(CONNECTION_MAX_RETRIES))
@@ -217,6 +227,23 @@ public final class ZooKeeperDynamicTableFactory
             builder.setDigestAuth(user, password);
         }
         return builder.build();
+    }
+
+    private static ZooKeeperTlsOptions tls(ReadableConfig config) {
+        ZooKeeperTlsOptions.Builder tls =
+                ZooKeeperTlsOptions.builder()
+                        .setEnabled(config.get(TLS_ENABLED))
+                        .setTruststore(
+                                config.getOptional(TLS_TRUSTSTORE_LOCATION).orElse(null),
+                                config.getOptional(TLS_TRUSTSTORE_PASSWORD).orElse(null),
+                                config.getOptional(TLS_TRUSTSTORE_TYPE).orElse(null))
+                        .setKeystore(
+                                config.getOptional(TLS_KEYSTORE_LOCATION).orElse(null),
+                                config.getOptional(TLS_KEYSTORE_PASSWORD).orElse(null),
+                                config.getOptional(TLS_KEYSTORE_TYPE).orElse(null));
+        // Only an explicit value counts as set: 'tls.enabled' = 'false' refuses the other tls.*.
+        config.getOptional(TLS_HOSTNAME_VERIFICATION).ifPresent(tls::setHostnameVerification);
+        return tls.build();
     }
 
     /**
