@@ -12,8 +12,8 @@ import java.util.Objects;
 import static org.apache.flink.util.Preconditions.checkArgument;
 
 /**
- * How to reach a ZooKeeper ensemble: connect string, timeouts, retries, digest credentials and
- * per-client {@code ZKClientConfig} properties. Immutable; the builder validates.
+ * How to reach a ZooKeeper ensemble: connect string, timeouts, retries, digest credentials, SASL
+ * and per-client {@code ZKClientConfig} properties. Immutable; the builder validates.
  *
  * <p>{@link #toString()} never prints the password: this object travels inside job graphs, logs and
  * EXPLAIN output.
@@ -32,6 +32,7 @@ public final class ZooKeeperConnectionOptions implements Serializable {
     private final String digestPassword;
     private final boolean sharedSession;
     private final Map<String, String> clientProperties;
+    private final ZooKeeperSaslOptions sasl;
 
     private ZooKeeperConnectionOptions(Builder b) {
         this.hosts = b.hosts;
@@ -45,6 +46,7 @@ public final class ZooKeeperConnectionOptions implements Serializable {
         this.sharedSession = b.sharedSession;
         this.clientProperties =
                 Collections.unmodifiableMap(new LinkedHashMap<>(b.clientProperties));
+        this.sasl = b.sasl;
     }
 
     public static Builder builder() {
@@ -94,6 +96,11 @@ public final class ZooKeeperConnectionOptions implements Serializable {
         return digestUser;
     }
 
+    /** The table's SASL authentication, or null (then only the JVM's JAAS 'Client' may apply). */
+    public ZooKeeperSaslOptions getSasl() {
+        return sasl;
+    }
+
     /** Properties handed to this client's own {@code ZKClientConfig}. */
     public Map<String, String> getClientProperties() {
         return clientProperties;
@@ -122,12 +129,13 @@ public final class ZooKeeperConnectionOptions implements Serializable {
                 && retryMaxSleep.equals(that.retryMaxSleep)
                 && Objects.equals(digestUser, that.digestUser)
                 && Objects.equals(digestPassword, that.digestPassword)
-                && clientProperties.equals(that.clientProperties);
+                && clientProperties.equals(that.clientProperties)
+                && Objects.equals(sasl, that.sasl);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(hosts, sessionTimeout, connectionTimeout, maxRetries, digestUser);
+        return Objects.hash(hosts, sessionTimeout, connectionTimeout, maxRetries, digestUser, sasl);
     }
 
     @Override
@@ -143,6 +151,7 @@ public final class ZooKeeperConnectionOptions implements Serializable {
                 + ", digestUser="
                 + (digestUser == null ? "<none>" : "'" + digestUser + "', digestPassword=******")
                 + (sharedSession ? "" : ", sharedSession=false")
+                + (sasl == null ? "" : ", sasl=" + sasl)
                 + ", clientProperties="
                 + clientProperties.keySet()
                 + "}";
@@ -160,6 +169,7 @@ public final class ZooKeeperConnectionOptions implements Serializable {
         private String digestPassword;
         private boolean sharedSession = true;
         private final Map<String, String> clientProperties = new LinkedHashMap<>();
+        private ZooKeeperSaslOptions sasl;
 
         private Builder() {}
 
@@ -202,6 +212,14 @@ public final class ZooKeeperConnectionOptions implements Serializable {
         /** Whether subtasks in one TaskManager share a session; true by default. */
         public Builder setSharedSession(boolean sharedSession) {
             this.sharedSession = sharedSession;
+            return this;
+        }
+
+        /**
+         * SASL authentication (Kerberos or DIGEST-MD5) of this table's clients; none by default.
+         */
+        public Builder setSasl(ZooKeeperSaslOptions sasl) {
+            this.sasl = sasl;
             return this;
         }
 

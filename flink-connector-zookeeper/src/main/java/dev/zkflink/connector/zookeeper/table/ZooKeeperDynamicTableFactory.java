@@ -91,6 +91,7 @@ public final class ZooKeeperDynamicTableFactory
         options.add(CONNECTION_SHARED_SESSION);
         options.add(AUTH_DIGEST_USER);
         options.add(AUTH_DIGEST_PASSWORD);
+        options.addAll(ZooKeeperSaslOptionsFactory.options());
         options.addAll(ZooKeeperLookupOptionsFactory.options());
         return options;
     }
@@ -216,6 +217,7 @@ public final class ZooKeeperDynamicTableFactory
         if (user != null || password != null) {
             builder.setDigestAuth(user, password);
         }
+        builder.setSasl(ZooKeeperSaslOptionsFactory.from(config));
         return builder.build();
     }
 
