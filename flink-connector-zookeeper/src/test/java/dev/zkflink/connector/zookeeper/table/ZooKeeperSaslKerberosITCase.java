@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.security.auth.login.AppConfigurationEntry;
+
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +39,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -251,5 +255,53 @@ class ZooKeeperSaslKerberosITCase {
                         "'auth.sasl.mechanism' = 'GSSAPI'",
                         "'auth.sasl.jaas-config' = '" + line + "'"));
         assertThat(collect(tEnv.executeSql("SELECT * FROM jaas"))).containsExactly("+I[z, zz]");
+    }
+
+    /**
+     * Without a principal and keytab the table logs in with the JVM's JAAS 'Client' section, as
+     * Flink's security.kerberos.login.* with the Client context installs it (here: by hand, next to
+     * whatever is installed already).
+     */
+    @Test
+    void withoutAKeytabTheJvmClientSectionLogsIn() throws Exception {
+        try (CuratorFramework app = ZooKeeperClientFactory.open(as(APP, appKeytab))) {
+            List<ACL> acl = new ArrayList<>();
+            acl.add(new ACL(ZooDefs.Perms.ALL, new Id("sasl", APP)));
+            app.create()
+                    .creatingParentsIfNeeded()
+                    .withACL(acl)
+                    .forPath("/krb-jvm/j", "jj".getBytes(StandardCharsets.UTF_8));
+        }
+        javax.security.auth.login.Configuration before =
+                javax.security.auth.login.Configuration.getConfiguration();
+        Map<String, String> login = new HashMap<>();
+        login.put("useKeyTab", "true");
+        login.put("keyTab", appKeytab.toString());
+        login.put("principal", APP);
+        login.put("storeKey", "true");
+        login.put("useTicketCache", "false");
+        login.put("doNotPrompt", "true");
+        javax.security.auth.login.Configuration.setConfiguration(
+                new javax.security.auth.login.Configuration() {
+                    @Override
+                    public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
+                        if ("Client".equals(name)) {
+                            return new AppConfigurationEntry[] {
+                                new AppConfigurationEntry(
+                                        "com.sun.security.auth.module.Krb5LoginModule",
+                                        AppConfigurationEntry.LoginModuleControlFlag.REQUIRED,
+                                        login)
+                            };
+                        }
+                        return before.getAppConfigurationEntry(name);
+                    }
+                });
+        try {
+            StreamTableEnvironment tEnv = batchTableEnv();
+            tEnv.executeSql(table("jvm", "/krb-jvm", "'auth.sasl.mechanism' = 'GSSAPI'"));
+            assertThat(collect(tEnv.executeSql("SELECT * FROM jvm"))).containsExactly("+I[j, jj]");
+        } finally {
+            javax.security.auth.login.Configuration.setConfiguration(before);
+        }
     }
 }
