@@ -61,6 +61,8 @@ public final class ZooKeeperClientFactory {
      * {@code startedAtMillis}. A wake-up ends the wait with {@link
      * ZooKeeperWakeUp.WokenUpException} and leaves the client connecting, so the caller can wait
      * again later (closing a client that is still connecting can block for the session timeout).
+     * With SASL the client counts as connected once it authenticated; a refused or failed login
+     * ends the wait at once with an error naming the mechanism and the identity.
      */
     public static void awaitConnection(
             CuratorFramework client,
@@ -69,7 +71,11 @@ public final class ZooKeeperClientFactory {
             ZooKeeperWakeUp wakeUp)
             throws IOException {
         long deadline = startedAtMillis + options.getConnectionTimeout().toMillis();
-        while (!client.getZookeeperClient().isConnected()) {
+        SaslAuthState auth = SaslAuthState.of(client);
+        while (!client.getZookeeperClient().isConnected() || (auth != null && !auth.ready())) {
+            if (auth != null) {
+                auth.throwIfFailed(options); // wrong credentials are terminal
+            }
             long left = deadline - System.currentTimeMillis();
             if (left <= 0) {
                 throw new IOException(
@@ -77,7 +83,8 @@ public final class ZooKeeperClientFactory {
                                 "Could not connect to ZooKeeper at '%s' within 'connection.timeout' (%s).%s",
                                 options.getHosts(),
                                 options.getConnectionTimeout(),
-                                tlsHint(options.getTls())));
+                                tlsHint(options.getTls())
+                                        + (auth == null ? "" : auth.pendingDescription())));
             }
             wakeUp.sleep(Math.min(CONNECTION_POLL_MS, left));
         }
@@ -143,7 +150,8 @@ public final class ZooKeeperClientFactory {
         TlsClientConfig.apply(clientConfig, options.getTls());
         clientConfig.setProperty(
                 ZooKeeperLimits.JUTE_MAXBUFFER, String.valueOf(clientMaxPacketBytes));
-        if (!options.getClientProperties().containsKey(SASL_CLIENT)
+        if (options.getSasl() == null
+                && !options.getClientProperties().containsKey(SASL_CLIENT)
                 && !jaasHasSection(
                         options.getClientProperties()
                                 .getOrDefault(SASL_CLIENT_CONFIG, DEFAULT_SASL_SECTION))) {
@@ -177,6 +185,7 @@ public final class ZooKeeperClientFactory {
         if (options.hasDigestAuth()) {
             builder.authorization("digest", options.digestAuthBytes());
         }
-        return builder.build();
+        // The table's SASL login section and settings, if it has any; tracks authentication.
+        return SaslClientConfig.build(builder, clientConfig, options);
     }
 }

@@ -2,10 +2,14 @@ package dev.zkflink.connector.zookeeper.common;
 
 import org.apache.flink.annotation.PublicEvolving;
 
+import javax.annotation.Nullable;
+
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -13,8 +17,8 @@ import static org.apache.flink.util.Preconditions.checkArgument;
 
 /**
  * How to reach a ZooKeeper ensemble: connect string, TLS ({@link ZooKeeperTlsOptions}), timeouts,
- * retries, digest credentials and per-client {@code ZKClientConfig} properties. Immutable; the
- * builder validates.
+ * retries, digest credentials, SASL ({@link ZooKeeperSaslOptions}) and per-client {@code
+ * ZKClientConfig} properties. Immutable; the builder validates.
  *
  * <p>{@link #toString()} never prints a password: this object travels inside job graphs, logs and
  * EXPLAIN output.
@@ -34,6 +38,7 @@ public final class ZooKeeperConnectionOptions implements Serializable {
     private final String digestPassword;
     private final boolean sharedSession;
     private final Map<String, String> clientProperties;
+    private final ZooKeeperSaslOptions sasl;
 
     private ZooKeeperConnectionOptions(Builder b) {
         this.hosts = b.hosts;
@@ -48,6 +53,7 @@ public final class ZooKeeperConnectionOptions implements Serializable {
         this.sharedSession = b.sharedSession;
         this.clientProperties =
                 Collections.unmodifiableMap(new LinkedHashMap<>(b.clientProperties));
+        this.sasl = b.sasl;
     }
 
     public static Builder builder() {
@@ -92,6 +98,33 @@ public final class ZooKeeperConnectionOptions implements Serializable {
         return digestUser != null;
     }
 
+    /**
+     * The identities this table's sessions present to the servers, for error messages: the digest
+     * user, the SASL user or principal, the TLS client certificate. Never a secret; {@code null}
+     * when the sessions are anonymous.
+     */
+    @Nullable
+    public String describeIdentities() {
+        List<String> ids = new ArrayList<>();
+        if (digestUser != null) {
+            ids.add("'auth.digest.user' = '" + digestUser + "'");
+        }
+        if (sasl != null) {
+            ids.add("SASL " + sasl.getMechanism().saslName() + " " + sasl.describeIdentity());
+        }
+        if (tls.isEnabled() && tls.getKeystoreLocation() != null) {
+            ids.add("the TLS client certificate in 'tls.keystore.location'");
+        } else if (clientProperties.containsKey("zookeeper.ssl.keyStore.location")) {
+            ids.add("the TLS client certificate in 'properties.zookeeper.ssl.keyStore.location'");
+        }
+        return ids.isEmpty() ? null : String.join(" and ", ids);
+    }
+
+    /** Whether the sessions have any identity (an {@code auth} ACL entry then names it). */
+    public boolean hasIdentity() {
+        return describeIdentities() != null;
+    }
+
     /** The {@code user:password} auth bytes for {@code addAuthInfo("digest", ...)}. */
     byte[] digestAuthBytes() {
         return (digestUser + ":" + digestPassword)
@@ -100,6 +133,11 @@ public final class ZooKeeperConnectionOptions implements Serializable {
 
     public String getDigestUser() {
         return digestUser;
+    }
+
+    /** The table's SASL authentication, or null (then only the JVM's JAAS 'Client' may apply). */
+    public ZooKeeperSaslOptions getSasl() {
+        return sasl;
     }
 
     /** Properties handed to this client's own {@code ZKClientConfig}. */
@@ -131,12 +169,14 @@ public final class ZooKeeperConnectionOptions implements Serializable {
                 && retryMaxSleep.equals(that.retryMaxSleep)
                 && Objects.equals(digestUser, that.digestUser)
                 && Objects.equals(digestPassword, that.digestPassword)
-                && clientProperties.equals(that.clientProperties);
+                && clientProperties.equals(that.clientProperties)
+                && Objects.equals(sasl, that.sasl);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(hosts, sessionTimeout, connectionTimeout, maxRetries, digestUser, tls);
+        return Objects.hash(
+                hosts, sessionTimeout, connectionTimeout, maxRetries, digestUser, tls, sasl);
     }
 
     @Override
@@ -152,6 +192,7 @@ public final class ZooKeeperConnectionOptions implements Serializable {
                 + ", digestUser="
                 + (digestUser == null ? "<none>" : "'" + digestUser + "', digestPassword=******")
                 + (sharedSession ? "" : ", sharedSession=false")
+                + (sasl == null ? "" : ", sasl=" + sasl)
                 + ", clientProperties="
                 + clientProperties.keySet()
                 + "}";
@@ -170,6 +211,7 @@ public final class ZooKeeperConnectionOptions implements Serializable {
         private String digestPassword;
         private boolean sharedSession = true;
         private final Map<String, String> clientProperties = new LinkedHashMap<>();
+        private ZooKeeperSaslOptions sasl;
 
         private Builder() {}
 
@@ -218,6 +260,14 @@ public final class ZooKeeperConnectionOptions implements Serializable {
         /** Whether subtasks in one TaskManager share a session; true by default. */
         public Builder setSharedSession(boolean sharedSession) {
             this.sharedSession = sharedSession;
+            return this;
+        }
+
+        /**
+         * SASL authentication (Kerberos or DIGEST-MD5) of this table's clients; none by default.
+         */
+        public Builder setSasl(ZooKeeperSaslOptions sasl) {
+            this.sasl = sasl;
             return this;
         }
 

@@ -44,15 +44,17 @@ final class DeleteErrors {
         if (code != KeeperException.Code.NOAUTH) {
             return "";
         }
-        return connection.hasDigestAuth()
+        String identities = connection.describeIdentities();
+        return identities != null
                 ? " This needs "
                         + permission
-                        + ", and the ACL does not grant it to 'auth.digest.user' = '"
-                        + connection.getDigestUser()
-                        + "'."
+                        + ", and the ACL does not grant it to "
+                        + identities
+                        + "."
                 : " This needs "
                         + permission
                         + ", and the ACL does not grant it to a client without credentials: set"
-                        + " 'auth.digest.user' and 'auth.digest.password' to an identity it grants.";
+                        + " 'auth.digest.user' and 'auth.digest.password' (or 'auth.sasl.*', or a"
+                        + " TLS client certificate) to an identity it grants.";
     }
 }

@@ -40,12 +40,15 @@ final class WriteErrors {
     private static String hint(KeeperException.Code code, ZooKeeperWriteOptions options) {
         ZNodeCreateMode mode = options.getCreateMode();
         if (code == KeeperException.Code.NOAUTH) {
+            String identities = options.getConnection().describeIdentities();
             String hint =
-                    options.getConnection().hasDigestAuth()
-                            ? " The ACL of the node or its parent does not grant 'auth.digest.user' = '"
-                                    + options.getConnection().getDigestUser()
-                                    + "' this permission."
-                            : " The node or its parent has an ACL; set 'auth.digest.user' and 'auth.digest.password'.";
+                    identities != null
+                            ? " The ACL of the node or its parent does not grant "
+                                    + identities
+                                    + " this permission."
+                            : " The node or its parent has an ACL; set 'auth.digest.user' and"
+                                    + " 'auth.digest.password' (or 'auth.sasl.*', or a TLS client"
+                                    + " certificate) to an identity it grants.";
             if (!options.getAcl().isOpen()) {
                 hint +=
                         " Nodes this sink creates get 'sink.acl' = '"

@@ -281,10 +281,11 @@ public final class ZooKeeperWriteOptions implements Serializable {
             checkArgument(
                     versionConflict != null, "'sink.version-conflict' must be 'fail' or 'skip'.");
             checkArgument(
-                    !acl.usesAuthScheme() || connection.hasDigestAuth(),
+                    !acl.usesAuthScheme() || connection.hasIdentity(),
                     "'sink.acl' = '%s' has an 'auth' entry, which grants the creating session's own"
                             + " identities, but the table has none: set 'auth.digest.user' and"
-                            + " 'auth.digest.password'.",
+                            + " 'auth.digest.password', the 'auth.sasl.*' options, or a TLS client"
+                            + " certificate ('tls.keystore.location').",
                     acl);
             checkArgument(
                     !(createMode.isEphemeral()

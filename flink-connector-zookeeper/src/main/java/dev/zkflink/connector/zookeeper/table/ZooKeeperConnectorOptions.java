@@ -259,6 +259,65 @@ public final class ZooKeeperConnectorOptions {
                     .withDescription(
                             "Password for ZooKeeper digest authentication. Never logged or printed.");
 
+    public static final ConfigOption<String> AUTH_SASL_MECHANISM =
+            ConfigOptions.key("auth.sasl.mechanism")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "SASL mechanism of the table's clients: 'GSSAPI' (Kerberos) or"
+                                    + " 'DIGEST-MD5'. Unset: no SASL of the table's own (the JVM's"
+                                    + " JAAS 'Client' section may still apply).");
+
+    public static final ConfigOption<String> AUTH_SASL_USER =
+            ConfigOptions.key("auth.sasl.user")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("DIGEST-MD5 user; set together with 'auth.sasl.password'.");
+
+    public static final ConfigOption<String> AUTH_SASL_PASSWORD =
+            ConfigOptions.key("auth.sasl.password")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "DIGEST-MD5 password. Never logged or printed by the connector.");
+
+    public static final ConfigOption<String> AUTH_SASL_JAAS_CONFIG =
+            ConfigOptions.key("auth.sasl.jaas-config")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "A JAAS login-module line used as the table's login section, for"
+                                    + " example 'com.sun.security.auth.module.Krb5LoginModule"
+                                    + " required useKeyTab=true keyTab=\"/k\" principal=\"p\";'."
+                                    + " Replaces the user/password and principal/keytab options."
+                                    + " The connector never prints it, but Flink does not mask it.");
+
+    public static final ConfigOption<String> AUTH_SASL_SERVICE_NAME =
+            ConfigOptions.key("auth.sasl.service-name")
+                    .stringType()
+                    .defaultValue("zookeeper")
+                    .withDescription(
+                            "Service part of the servers' principal (ZooKeeper's"
+                                    + " 'zookeeper.sasl.client.username').");
+
+    public static final ConfigOption<String> AUTH_KERBEROS_PRINCIPAL =
+            ConfigOptions.key("auth.kerberos.principal")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Kerberos principal of the table's clients (GSSAPI); set together"
+                                    + " with 'auth.kerberos.keytab'. Unset: the JVM's JAAS"
+                                    + " 'Client' section, as Flink's security.kerberos.login.*"
+                                    + " installs it.");
+
+    public static final ConfigOption<String> AUTH_KERBEROS_KEYTAB =
+            ConfigOptions.key("auth.kerberos.keytab")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Keytab file of 'auth.kerberos.principal', present on every"
+                                    + " TaskManager and the JobManager.");
+
     public static final ConfigOption<Boolean> LOOKUP_ASYNC =
             ConfigOptions.key("lookup.async")
                     .booleanType()

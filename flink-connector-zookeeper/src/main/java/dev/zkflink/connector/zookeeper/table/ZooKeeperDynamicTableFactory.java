@@ -100,6 +100,7 @@ public final class ZooKeeperDynamicTableFactory
         options.add(TLS_HOSTNAME_VERIFICATION);
         options.add(AUTH_DIGEST_USER);
         options.add(AUTH_DIGEST_PASSWORD);
+        options.addAll(ZooKeeperSaslOptionsFactory.options());
         options.addAll(ZooKeeperLookupOptionsFactory.options());
         return options;
     }
@@ -226,6 +227,7 @@ public final class ZooKeeperDynamicTableFactory
         if (user != null || password != null) {
             builder.setDigestAuth(user, password);
         }
+        builder.setSasl(ZooKeeperSaslOptionsFactory.from(config));
         return builder.build();
     }
 

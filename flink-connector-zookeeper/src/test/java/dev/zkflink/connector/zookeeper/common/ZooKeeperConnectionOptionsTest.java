@@ -71,4 +71,38 @@ class ZooKeeperConnectionOptionsTest {
                 .isEqualTo(1048575 - ZooKeeperLimits.REQUEST_OVERHEAD_RESERVE - 4);
         assertThat(ZooKeeperLimits.utf8Length("ü€𝄞")).isEqualTo(2 + 3 + 4);
     }
+
+    @Test
+    void identitiesNameUsersAndCertificatesNeverSecrets() {
+        assertThat(ZooKeeperConnectionOptions.builder().setHosts("zk:2181").build().hasIdentity())
+                .isFalse();
+        ZooKeeperConnectionOptions all =
+                ZooKeeperConnectionOptions.builder()
+                        .setHosts("zk:2281")
+                        .setDigestAuth("app", "hunter2")
+                        .setSasl(
+                                ZooKeeperSaslOptions.builder()
+                                        .setMechanism(ZooKeeperSaslOptions.Mechanism.DIGEST_MD5)
+                                        .setDigestCredentials("svc", "s3cret")
+                                        .build())
+                        .setTls(
+                                ZooKeeperTlsOptions.builder()
+                                        .setEnabled(true)
+                                        .setKeystore("/etc/zk/client.p12", "kspass", "PKCS12")
+                                        .build())
+                        .build();
+        assertThat(all.describeIdentities())
+                .isEqualTo(
+                        "'auth.digest.user' = 'app' and SASL DIGEST-MD5 user 'svc' and the TLS"
+                                + " client certificate in 'tls.keystore.location'")
+                .doesNotContain("hunter2", "s3cret", "kspass");
+        assertThat(
+                        ZooKeeperConnectionOptions.builder()
+                                .setHosts("zk:2281")
+                                .setClientProperty(
+                                        "zookeeper.ssl.keyStore.location", "/etc/zk/client.p12")
+                                .build()
+                                .hasIdentity())
+                .isTrue();
+    }
 }

@@ -17,14 +17,13 @@ final class LookupErrors {
             return new IOException(
                     String.format(
                             "Lookup of znode '%s' at '%s' was refused (NoAuth): %s. Set"
-                                    + " 'auth.digest.user' and 'auth.digest.password' to a user"
+                                    + " 'auth.digest.user' and 'auth.digest.password' (or"
+                                    + " 'auth.sasl.*', or a TLS client certificate) to an identity"
                                     + " the node's ACL allows to read.",
                             path,
                             connection.getHosts(),
-                            connection.hasDigestAuth()
-                                    ? "the table's digest user '"
-                                            + connection.getDigestUser()
-                                            + "' may not read it"
+                            connection.describeIdentities() != null
+                                    ? connection.describeIdentities() + " may not read it"
                                     : "the table has no credentials"),
                     e);
         }
