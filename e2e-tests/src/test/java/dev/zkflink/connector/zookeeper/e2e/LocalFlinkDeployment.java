@@ -72,6 +72,7 @@ final class LocalFlinkDeployment implements AutoCloseable {
     private final Path logDir;
     private final Path tmpDir;
     private final String java;
+    private final List<String> jvmOptions;
     private final int restPort;
     private final int gatewayPort;
     private final HttpClient http =
@@ -89,6 +90,15 @@ final class LocalFlinkDeployment implements AutoCloseable {
      * @param libDir the Flink jars (no connector)
      */
     LocalFlinkDeployment(Path libDir, Path workDir) throws IOException {
+        this(libDir, workDir, List.of());
+    }
+
+    /**
+     * As {@link #LocalFlinkDeployment(Path, Path)}, with JVM options for every process it starts,
+     * as {@code env.java.opts.all} gives them to every JVM that Flink's scripts start.
+     */
+    LocalFlinkDeployment(Path libDir, Path workDir, List<String> jvmOptions) throws IOException {
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.libDir = libDir.toAbsolutePath();
         this.runDir = workDir.toAbsolutePath().resolve("run");
         deleteRecursively(runDir);
@@ -346,6 +356,7 @@ final class LocalFlinkDeployment implements AutoCloseable {
         command.add(java);
         command.addAll(jvmOptions);
         command.addAll(JAVA_17_OPTIONS);
+        command.addAll(this.jvmOptions);
         command.add("-Djava.io.tmpdir=" + tmpDir);
         command.add("-Dlog.file=" + logDir.resolve(name + ".log"));
         command.add("-Dlog4j.configurationFile=" + confDir.resolve("log4j.properties").toUri());
