@@ -100,7 +100,7 @@ final class SaslAuthState implements CuratorListener {
     /** Throws the terminal error if authentication failed. */
     void throwIfFailed(ZooKeeperConnectionOptions options) throws IOException {
         if (refused || serverRefused()) {
-            throw new IOException(
+            throw new ZooKeeperAuthenticationException(
                     String.format(
                             "ZooKeeper at '%s' refused %s authentication as %s (AUTH_FAILED)."
                                     + " Not retried: check %s, and that the server's JAAS"
@@ -108,7 +108,7 @@ final class SaslAuthState implements CuratorListener {
                             options.getHosts(), mechanism(), identity(), credentialOptions()));
         }
         if (sasl != null && loginFailed) {
-            throw new IOException(
+            throw new ZooKeeperAuthenticationException(
                     String.format(
                             "The %s login as %s failed on this machine, so the client did not"
                                     + " authenticate to ZooKeeper at '%s': %s Not retried: check %s.",

@@ -11,14 +11,18 @@ import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.server.auth.DigestLoginModule;
 
+import javax.annotation.Nullable;
 import javax.security.auth.login.AppConfigurationEntry;
 import javax.security.auth.login.AppConfigurationEntry.LoginModuleControlFlag;
 
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.apache.flink.util.Preconditions.checkArgument;
 
 /**
  * Per-client SASL set-up: the table's JAAS section ({@link ZooKeeperJaasSections}) and the client's
@@ -38,6 +42,36 @@ public final class SaslClientConfig {
     static final String KRB5_LOGIN_MODULE = "com.sun.security.auth.module.Krb5LoginModule";
 
     private SaslClientConfig() {}
+
+    /**
+     * Refuses a {@code properties.*} key that the SASL options set too, as TLS does: a silent
+     * winner could drop the table's service name or login section.
+     */
+    static void requireNoOverlap(
+            Map<String, String> clientProperties, @Nullable ZooKeeperSaslOptions sasl) {
+        if (sasl == null) {
+            return;
+        }
+        Map<String, String> owned = new LinkedHashMap<>();
+        owned.put(SASL_CLIENT, "'auth.sasl.mechanism'");
+        if (!sasl.usesJvmLoginSection()) {
+            owned.put(SASL_CLIENT_CONFIG, "the table's own login section ('auth.sasl.*')");
+        }
+        owned.put(SERVICE_NAME, "'auth.sasl.service-name'");
+        if (sasl.getMechanism() == ZooKeeperSaslOptions.Mechanism.DIGEST_MD5) {
+            owned.put(FIPS_MODE, "'auth.sasl.mechanism' = 'DIGEST-MD5'");
+        }
+        for (Map.Entry<String, String> e : owned.entrySet()) {
+            checkArgument(
+                    !clientProperties.containsKey(e.getKey()),
+                    "'properties.%s' and %s both set the ZooKeeper client property '%s': remove"
+                            + " 'properties.%s'.",
+                    e.getKey(),
+                    e.getValue(),
+                    e.getKey(),
+                    e.getKey());
+        }
+    }
 
     /**
      * Builds the client. With the table's SASL options it registers the table's login section and

@@ -291,6 +291,7 @@ public final class ZooKeeperConnectionOptions implements Serializable {
                     tls != null,
                     "TLS options must not be null: use ZooKeeperTlsOptions.disabled().");
             TlsClientConfig.requireNoOverlap(clientProperties, tls);
+            SaslClientConfig.requireNoOverlap(clientProperties, sasl);
             requirePositive(sessionTimeout, "session.timeout");
             requirePositive(connectionTimeout, "connection.timeout");
             requirePositive(retryBaseSleep, "connection.retry.base-sleep");

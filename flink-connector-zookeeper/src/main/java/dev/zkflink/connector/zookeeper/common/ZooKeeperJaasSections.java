@@ -8,6 +8,7 @@ import javax.security.auth.login.Configuration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -19,13 +20,26 @@ import java.util.function.Supplier;
  * the connector's section names itself and every other name from the configuration it replaced. If
  * someone installs another configuration later, the next registration wraps that one.
  *
- * <p>Section names are {@code zkflink-sasl-<n>}: they carry no credential. A section is counted by
+ * <p>Section names are {@code zkflink-sasl-<uuid>-<n>}, the uuid unique per copy of this class (per
+ * class loader): they carry no credential and never collide between jobs. A section is counted by
  * the clients using it and removed when the last one closes, so the table is bounded by the clients
  * open at once.
  */
 @Internal
 public final class ZooKeeperJaasSections {
     private static final String PREFIX = "zkflink-sasl-";
+
+    /**
+     * Unique per copy of this class: each job that loads the connector through its own class loader
+     * has its own copy, and their section names must never collide (a name answered by another
+     * job's wrapper would log in with that job's credentials).
+     */
+    private static final String OWN_PREFIX = PREFIX + UUID.randomUUID() + "-";
+
+    /** Answered (empty) by this copy's wrapper only: shows that it is still installed. */
+    private static final String PROBE = OWN_PREFIX + "installed";
+
+    private static final AppConfigurationEntry[] PROBE_ANSWER = new AppConfigurationEntry[0];
 
     private static final Map<ZooKeeperSaslOptions, Section> BY_OPTIONS = new HashMap<>();
     private static final Map<String, Section> BY_NAME = new HashMap<>();
@@ -47,7 +61,7 @@ public final class ZooKeeperJaasSections {
                 section =
                         new Section(
                                 options,
-                                PREFIX + (++nextId),
+                                OWN_PREFIX + (++nextId),
                                 entries.get().toArray(new AppConfigurationEntry[0]));
                 BY_OPTIONS.put(options, section);
                 BY_NAME.put(section.name, section);
@@ -90,9 +104,18 @@ public final class ZooKeeperJaasSections {
         } catch (RuntimeException e) {
             current = null; // a broken or missing JAAS file: the connector's sections still work
         }
-        if (current != installed || installed == null) {
-            installed = new Delegating(current);
-            Configuration.setConfiguration(installed);
+        if (installed != null && current != null && answersProbe(current)) {
+            return; // this copy's wrapper is in the installed chain: wrapping again would nest
+        }
+        installed = new Delegating(current);
+        Configuration.setConfiguration(installed);
+    }
+
+    private static boolean answersProbe(Configuration configuration) {
+        try {
+            return configuration.getAppConfigurationEntry(PROBE) != null;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
@@ -126,7 +149,10 @@ public final class ZooKeeperJaasSections {
 
         @Override
         public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
-            if (name != null && name.startsWith(PREFIX)) {
+            if (PROBE.equals(name)) {
+                return PROBE_ANSWER;
+            }
+            if (name != null && name.startsWith(OWN_PREFIX)) {
                 AppConfigurationEntry[] own = lookUp(name);
                 if (own != null) {
                     return own;

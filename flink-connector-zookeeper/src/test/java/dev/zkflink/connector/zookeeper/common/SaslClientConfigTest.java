@@ -279,4 +279,34 @@ class SaslClientConfigTest {
     static Map<String, Object> options(AppConfigurationEntry entry) {
         return new HashMap<>(entry.getOptions());
     }
+
+    @Test
+    void aPropertyTheSaslOptionsSetIsRefusedNamingBoth() {
+        ZooKeeperSaslOptions digest =
+                ZooKeeperSaslOptions.builder()
+                        .setMechanism(ZooKeeperSaslOptions.Mechanism.DIGEST_MD5)
+                        .setDigestCredentials("app", "pw")
+                        .build();
+        assertThatThrownBy(
+                        () ->
+                                ZooKeeperConnectionOptions.builder()
+                                        .setHosts("zk:2181")
+                                        .setSasl(digest)
+                                        .setClientProperty("zookeeper.sasl.client.username", "zk")
+                                        .build())
+                .hasMessage(
+                        "'properties.zookeeper.sasl.client.username' and"
+                                + " 'auth.sasl.service-name' both set the ZooKeeper client"
+                                + " property 'zookeeper.sasl.client.username': remove"
+                                + " 'properties.zookeeper.sasl.client.username'.");
+        assertThat(
+                        ZooKeeperConnectionOptions.builder()
+                                .setHosts("zk:2181")
+                                .setSasl(digest)
+                                .setClientProperty(
+                                        "zookeeper.sasl.client.canonicalize.hostname", "false")
+                                .build()
+                                .getSasl())
+                .isEqualTo(digest);
+    }
 }

@@ -262,6 +262,35 @@ class ZooKeeperSaslDigestITCase {
         }
     }
 
+    /** The live reader treats a missing connection as transient, but refused credentials not. */
+    @Test
+    void aWrongPasswordFailsALiveReadClearlyToo() throws Exception {
+        createOwnedBy("app", APP_PASSWORD, "/wrong-live/x", "1");
+        StreamTableEnvironment tEnv =
+                StreamTableEnvironment.create(StreamExecutionEnvironment.getExecutionEnvironment());
+        tEnv.executeSql(
+                table(
+                                "wrong_live",
+                                "/wrong-live",
+                                plus(
+                                        digest("app", WRONG_PASSWORD),
+                                        "'connection.timeout' = '30 s'"))
+                        .replace(
+                                "'scan.startup.mode' = 'snapshot'",
+                                "'scan.startup.mode' = 'initial'"));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> collect(tEnv.executeSql("SELECT * FROM wrong_live")))
+                .satisfies(
+                        e ->
+                                assertThat(allMessages(e))
+                                        .contains("refused SASL DIGEST-MD5 authentication")
+                                        .contains("user 'app'")
+                                        .doesNotContain(WRONG_PASSWORD));
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("failed long before 'connection.timeout'")
+                .isLessThan(Duration.ofSeconds(20));
+    }
+
     /**
      * One job, one TaskManager: a source reading as 'other' and a sink writing as 'app' run at the
      * same time, and a union reads as both. Neither sees the other's nodes.

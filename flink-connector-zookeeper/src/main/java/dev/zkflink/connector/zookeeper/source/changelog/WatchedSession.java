@@ -3,6 +3,7 @@ package dev.zkflink.connector.zookeeper.source.changelog;
 import dev.zkflink.connector.zookeeper.common.SharedRecursiveWatch;
 import dev.zkflink.connector.zookeeper.common.SharedZooKeeperClients;
 import dev.zkflink.connector.zookeeper.common.ZNodeBatchReader;
+import dev.zkflink.connector.zookeeper.common.ZooKeeperAuthenticationException;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperCalls;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientFactory;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperClientLease;
@@ -282,8 +283,8 @@ final class WatchedSession implements AutoCloseable {
         try {
             ZooKeeperClientFactory.awaitConnection(
                     client, connection, System.currentTimeMillis(), wake);
-        } catch (ZooKeeperWakeUp.WokenUpException e) {
-            throw e;
+        } catch (ZooKeeperWakeUp.WokenUpException | ZooKeeperAuthenticationException e) {
+            throw e; // refused credentials are terminal; no connection yet is not
         } catch (IOException e) {
             LOG.warn(
                     "No connection to ZooKeeper at '{}' within 'connection.timeout' ({}).",
