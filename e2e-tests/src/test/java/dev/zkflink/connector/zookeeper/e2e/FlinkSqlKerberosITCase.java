@@ -5,10 +5,10 @@ import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperSaslOptions;
 import dev.zkflink.connector.zookeeper.testutils.FlinkSql;
 import dev.zkflink.connector.zookeeper.testutils.SecuredZooKeeperServers;
+import dev.zkflink.connector.zookeeper.testutils.TestKdc;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperServerProcess;
 
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.kerby.kerberos.kerb.server.SimpleKdcServer;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
@@ -21,8 +21,6 @@ import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +31,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -59,7 +56,7 @@ class FlinkSqlKerberosITCase {
     private static final Map<String, String> SEEDED = Map.of("a", "1", "b", "2", "c", "3");
 
     @TempDir static Path dir;
-    private static SimpleKdcServer kdc;
+    private static TestKdc kdc;
     private static Path appKeytab;
     private static ZooKeeperServerProcess zooKeeper;
     private static String hosts;
@@ -83,16 +80,8 @@ class FlinkSqlKerberosITCase {
         sqlJar = sqlJar(flinkDir.resolve("connector"));
 
         Path kdcDir = Files.createDirectories(dir.resolve("kdc"));
-        kdc = new SimpleKdcServer();
-        kdc.setWorkDir(kdcDir.toFile());
-        kdc.setKdcHost("localhost");
-        kdc.setKdcRealm(REALM);
-        kdc.setAllowUdp(false);
-        kdc.setKdcTcpPort(freePort());
-        kdc.init();
-        kdc.start();
-        Path krb5Conf = kdcDir.resolve("krb5.conf");
-        assertThat(krb5Conf).exists();
+        kdc = TestKdc.start(kdcDir, REALM);
+        Path krb5Conf = kdc.krb5Conf();
         // This JVM's seeding client needs the realm too.
         krb5ConfBefore = System.getProperty("java.security.krb5.conf");
         System.setProperty("java.security.krb5.conf", krb5Conf.toString());
@@ -149,7 +138,7 @@ class FlinkSqlKerberosITCase {
                 }
             } finally {
                 if (kdc != null) {
-                    kdc.stop();
+                    kdc.close();
                 }
                 // The other tests of this JVM know no realm.
                 if (krb5ConfBefore == null) {
@@ -275,16 +264,7 @@ class FlinkSqlKerberosITCase {
 
     /** A keytab that holds this principal alone. */
     private static Path keytab(String principal, String file) throws Exception {
-        kdc.createPrincipal(principal, UUID.randomUUID().toString());
-        Path keytab = dir.resolve(file);
-        kdc.getKadmin().exportKeytab(keytab.toFile(), principal);
-        return keytab;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return kdc.keytab(principal, dir.resolve(file));
     }
 
     private static Path sqlJar(Path dir) throws IOException {

@@ -22,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import static org.apache.flink.util.Preconditions.checkArgument;
-
 /**
  * Per-client SASL set-up: the table's JAAS section ({@link ZooKeeperJaasSections}) and the client's
  * own {@link ZKClientConfig} properties, never JVM system properties, so tables with different
@@ -43,16 +41,12 @@ public final class SaslClientConfig {
 
     private SaslClientConfig() {}
 
-    /**
-     * Refuses a {@code properties.*} key that the SASL options set too, as TLS does: a silent
-     * winner could drop the table's service name or login section.
-     */
-    static void requireNoOverlap(
-            Map<String, String> clientProperties, @Nullable ZooKeeperSaslOptions sasl) {
-        if (sasl == null) {
-            return;
-        }
+    /** The client properties the SASL options set, each with the option that sets it. */
+    static Map<String, String> ownedProperties(@Nullable ZooKeeperSaslOptions sasl) {
         Map<String, String> owned = new LinkedHashMap<>();
+        if (sasl == null) {
+            return owned;
+        }
         owned.put(SASL_CLIENT, "'auth.sasl.mechanism'");
         if (!sasl.usesJvmLoginSection()) {
             owned.put(SASL_CLIENT_CONFIG, "the table's own login section ('auth.sasl.*')");
@@ -61,16 +55,7 @@ public final class SaslClientConfig {
         if (sasl.getMechanism() == ZooKeeperSaslOptions.Mechanism.DIGEST_MD5) {
             owned.put(FIPS_MODE, "'auth.sasl.mechanism' = 'DIGEST-MD5'");
         }
-        for (Map.Entry<String, String> e : owned.entrySet()) {
-            checkArgument(
-                    !clientProperties.containsKey(e.getKey()),
-                    "'properties.%s' and %s both set the ZooKeeper client property '%s': remove"
-                            + " 'properties.%s'.",
-                    e.getKey(),
-                    e.getValue(),
-                    e.getKey(),
-                    e.getKey());
-        }
+        return owned;
     }
 
     /**

@@ -7,8 +7,6 @@ import org.apache.zookeeper.client.ZKClientConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import static org.apache.flink.util.Preconditions.checkArgument;
-
 /**
  * Turns {@link ZooKeeperTlsOptions} into the {@code ZKClientConfig} properties of one client (key
  * names of ZooKeeper's {@code ZKClientConfig} and {@code ClientX509Util}, prefix {@code
@@ -37,21 +35,11 @@ public final class TlsClientConfig {
         }
     }
 
-    /**
-     * Refuses a {@code properties.*} key that a {@code tls.*} option sets too: which one should win
-     * would be a guess, and a silent one could drop a certificate.
-     */
-    static void requireNoOverlap(Map<String, String> clientProperties, ZooKeeperTlsOptions tls) {
-        for (Map.Entry<String, Setting> e : settings(tls).entrySet()) {
-            checkArgument(
-                    !clientProperties.containsKey(e.getKey()),
-                    "'properties.%s' and %s both set the ZooKeeper client property '%s': remove"
-                            + " 'properties.%s'.",
-                    e.getKey(),
-                    e.getValue().option,
-                    e.getKey(),
-                    e.getKey());
-        }
+    /** The client properties the {@code tls.*} options set, each with the option that sets it. */
+    static Map<String, String> ownedProperties(ZooKeeperTlsOptions tls) {
+        Map<String, String> owned = new LinkedHashMap<>();
+        settings(tls).forEach((key, setting) -> owned.put(key, setting.option));
+        return owned;
     }
 
     /** ZooKeeper client property to the value and to the option it comes from, in order. */

@@ -281,6 +281,23 @@ public final class ZooKeeperConnectionOptions implements Serializable {
             return this;
         }
 
+        /**
+         * Refuses a {@code properties.*} key that a typed option sets too: which one should win
+         * would be a guess, and a silent one could drop a certificate or a login section.
+         */
+        private void requireNotAlsoProperties(Map<String, String> ownedByOption) {
+            for (Map.Entry<String, String> e : ownedByOption.entrySet()) {
+                checkArgument(
+                        !clientProperties.containsKey(e.getKey()),
+                        "'properties.%s' and %s both set the ZooKeeper client property '%s':"
+                                + " remove 'properties.%s'.",
+                        e.getKey(),
+                        e.getValue(),
+                        e.getKey(),
+                        e.getKey());
+            }
+        }
+
         public ZooKeeperConnectionOptions build() {
             checkArgument(hosts != null && !hosts.trim().isEmpty(), "'hosts' must not be empty.");
             checkArgument(
@@ -290,8 +307,8 @@ public final class ZooKeeperConnectionOptions implements Serializable {
             checkArgument(
                     tls != null,
                     "TLS options must not be null: use ZooKeeperTlsOptions.disabled().");
-            TlsClientConfig.requireNoOverlap(clientProperties, tls);
-            SaslClientConfig.requireNoOverlap(clientProperties, sasl);
+            requireNotAlsoProperties(TlsClientConfig.ownedProperties(tls));
+            requireNotAlsoProperties(SaslClientConfig.ownedProperties(sasl));
             requirePositive(sessionTimeout, "session.timeout");
             requirePositive(connectionTimeout, "connection.timeout");
             requirePositive(retryBaseSleep, "connection.retry.base-sleep");

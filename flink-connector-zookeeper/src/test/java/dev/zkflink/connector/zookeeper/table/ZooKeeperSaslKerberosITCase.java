@@ -5,6 +5,7 @@ import dev.zkflink.connector.zookeeper.common.ZooKeeperConnectionOptions;
 import dev.zkflink.connector.zookeeper.common.ZooKeeperSaslOptions;
 import dev.zkflink.connector.zookeeper.testutils.FlinkSql;
 import dev.zkflink.connector.zookeeper.testutils.SecuredZooKeeperServers;
+import dev.zkflink.connector.zookeeper.testutils.TestKdc;
 import dev.zkflink.connector.zookeeper.testutils.ZooKeeperServerProcess;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -19,7 +20,6 @@ import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.kerby.kerberos.kerb.server.SimpleKdcServer;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
@@ -32,8 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.security.auth.login.AppConfigurationEntry;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +40,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -66,7 +63,7 @@ class ZooKeeperSaslKerberosITCase {
                             .build());
 
     @TempDir static Path dir;
-    private static SimpleKdcServer kdc;
+    private static TestKdc kdc;
     private static ZooKeeperServerProcess server;
     private static Path appKeytab;
     private static Path otherKeytab;
@@ -75,16 +72,8 @@ class ZooKeeperSaslKerberosITCase {
     @BeforeAll
     static void startKdcAndServer() throws Exception {
         Path kdcDir = Files.createDirectories(dir.resolve("kdc"));
-        kdc = new SimpleKdcServer();
-        kdc.setWorkDir(kdcDir.toFile());
-        kdc.setKdcHost("localhost");
-        kdc.setKdcRealm(REALM);
-        kdc.setAllowUdp(false);
-        kdc.setKdcTcpPort(freePort());
-        kdc.init();
-        kdc.start();
-        Path krb5Conf = kdcDir.resolve("krb5.conf");
-        assertThat(krb5Conf).exists();
+        kdc = TestKdc.start(kdcDir, REALM);
+        Path krb5Conf = kdc.krb5Conf();
         // The test JVM is the "TaskManager": its Kerberos library must find this KDC.
         System.setProperty("java.security.krb5.conf", krb5Conf.toString());
 
@@ -107,22 +96,13 @@ class ZooKeeperSaslKerberosITCase {
             server.close();
         }
         if (kdc != null) {
-            kdc.stop();
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+            kdc.close();
         }
     }
 
     /** A keytab that holds this principal alone. */
     private static Path keytab(String principal, String file) throws Exception {
-        kdc.createPrincipal(principal, UUID.randomUUID().toString());
-        Path keytab = dir.resolve(file);
-        kdc.getKadmin().exportKeytab(keytab.toFile(), principal);
-        return keytab;
+        return kdc.keytab(principal, dir.resolve(file));
     }
 
     private static ZooKeeperConnectionOptions as(String principal, Path keytab) {

@@ -14,6 +14,7 @@ final class LookupErrors {
     static IOException failed(
             String path, KeeperException e, ZooKeeperConnectionOptions connection) {
         if (e.code() == KeeperException.Code.NOAUTH) {
+            String identities = connection.describeIdentities();
             return new IOException(
                     String.format(
                             "Lookup of znode '%s' at '%s' was refused (NoAuth): %s. Set"
@@ -22,8 +23,8 @@ final class LookupErrors {
                                     + " the node's ACL allows to read.",
                             path,
                             connection.getHosts(),
-                            connection.describeIdentities() != null
-                                    ? connection.describeIdentities() + " may not read it"
+                            identities != null
+                                    ? identities + " may not read it"
                                     : "the table has no credentials"),
                     e);
         }
